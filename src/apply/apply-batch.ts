@@ -1,0 +1,132 @@
+import type { CanonicalEvent } from '../events/canonical.ts';
+import { appendEvents } from '../events/event-log.ts';
+import { findPendingAcks, recordPendingAcks, removePendingAcks } from '../events/pending-acks.ts';
+import type { Queryable, Store } from '../store/db.ts';
+import { applyMerge } from './apply-merge.ts';
+import { upsertAttributes, insertAttributeChanges } from './attributes-table.ts';
+import { insertCardChanges, upsertCards } from './cards-table.ts';
+import { findMergeTargets, upsertCustomers } from './customers-table.ts';
+import { upsertPurchases, upsertRefunds } from './receipts-table.ts';
+import { reduceSegment, type AppliedEvent } from './reduce-segment.ts';
+import { upsertSubscriptions } from './subscriptions-table.ts';
+
+export interface ApplyOutcome {
+  applied: number;
+  duplicates: number;
+}
+
+/**
+ * The one writer. Appends a batch of canonical events to the log and
+ * projects the new ones onto the profile store, all in one transaction:
+ * either the whole batch is in the log and the profiles, or none of it.
+ */
+export interface ApplyOptions {
+  /**
+   * Set by a broker consumer: the batch's deliveries are acked after commit,
+   * so identity-less events are remembered under this id until the ack is
+   * known to have arrived (see pending-acks.ts).
+   */
+  deliveryBatchId?: string;
+}
+
+export async function applyEvents(store: Store, workspaceId: string, events: readonly CanonicalEvent[], options: ApplyOptions = {}): Promise<ApplyOutcome> {
+  if (events.length === 0) return { applied: 0, duplicates: 0 };
+  return store.transaction((tx) => applyEventsInTransaction(tx, workspaceId, events, options));
+}
+
+// Serialises writers of one workspace across processes: a merge moving a
+// profile's rows must not interleave with another writer adding to them.
+const APPLY_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('smartcom.apply:' || $1))";
+
+export async function applyEventsInTransaction(
+  tx: Queryable,
+  workspaceId: string,
+  events: readonly CanonicalEvent[],
+  options: ApplyOptions = {},
+): Promise<ApplyOutcome> {
+  await tx.query(APPLY_LOCK_SQL, [workspaceId]);
+  const fresh = await dropRedeliveredCopies(tx, workspaceId, events);
+  const seqById = await appendEvents(tx, workspaceId, fresh);
+  const appended = fresh.filter((e) => seqById.has(e.eventId));
+  if (options.deliveryBatchId) {
+    const withoutIdentity = appended.filter((e) => e.identityBasis === 'none');
+    await recordPendingAcks(
+      tx,
+      workspaceId,
+      options.deliveryBatchId,
+      withoutIdentity.map((e) => ({ eventSeq: seqById.get(e.eventId)!, streamKey: e.streamKey, bodyHash: e.bodyHash })),
+    );
+  }
+
+  const keys = new Set<string>();
+  for (const e of appended) {
+    keys.add(e.customer.key);
+    if (e.change.kind === 'profilesMerged') keys.add(e.change.into.key);
+  }
+  const resolve = await findMergeTargets(tx, workspaceId, [...keys]);
+
+  let segment: AppliedEvent[] = [];
+  for (const event of appended) {
+    const seq = seqById.get(event.eventId)!;
+    if (event.change.kind === 'profilesMerged') {
+      await projectSegment(tx, workspaceId, segment);
+      segment = [];
+      await applyMerge(tx, workspaceId, event as CanonicalEvent & { change: { kind: 'profilesMerged' } }, seq, resolve);
+    } else {
+      segment.push({ event, seq, targetKey: resolve.get(event.customer.key) ?? event.customer.key });
+    }
+  }
+  await projectSegment(tx, workspaceId, segment);
+  return { applied: appended.length, duplicates: events.length - appended.length };
+}
+
+async function projectSegment(tx: Queryable, workspaceId: string, segment: readonly AppliedEvent[]): Promise<void> {
+  if (segment.length === 0) return;
+  const rows = reduceSegment(segment);
+  await upsertCustomers(tx, workspaceId, rows.customers);
+  await upsertCards(tx, workspaceId, rows.cards);
+  await insertCardChanges(tx, workspaceId, rows.cardChanges);
+  await upsertAttributes(tx, workspaceId, rows.attributes);
+  await insertAttributeChanges(tx, workspaceId, rows.attributeChanges);
+  await upsertSubscriptions(tx, workspaceId, rows.subscriptions);
+  await upsertPurchases(tx, workspaceId, rows.purchases);
+  await upsertRefunds(tx, workspaceId, rows.refunds);
+}
+
+/**
+ * Drops what is certainly a second copy before it reaches the log:
+ * - the same event id twice in one batch (ids of events with an identity are
+ *   deterministic; the log's unique index catches copies across batches);
+ * - a redelivered event without identity that matches an event applied from
+ *   a delivery whose ack may have been lost. Each such record is used up by
+ *   one copy, so block, unblock, block applied in one batch and redelivered
+ *   as a whole is recognised three times, while a new identical block (not
+ *   redelivered) is always applied.
+ */
+async function dropRedeliveredCopies(tx: Queryable, workspaceId: string, events: readonly CanonicalEvent[]): Promise<CanonicalEvent[]> {
+  const suspects = events.filter((e) => e.identityBasis === 'none' && e.redelivered);
+  const pending = await findPendingAcks(tx, workspaceId, [...new Set(suspects.map((e) => e.streamKey))]);
+  const unmatched = new Map<string, number[]>();
+  for (const p of pending) {
+    const key = `${p.streamKey}\u0000${p.bodyHash}`;
+    unmatched.set(key, [...(unmatched.get(key) ?? []), p.eventSeq]);
+  }
+  const usedUp: number[] = [];
+  const seenIds = new Set<string>();
+  const kept: CanonicalEvent[] = [];
+  for (const event of events) {
+    if (seenIds.has(event.eventId)) continue;
+    if (event.identityBasis === 'none' && event.redelivered) {
+      const seqs = unmatched.get(`${event.streamKey}\u0000${event.bodyHash}`);
+      const seq = seqs?.shift();
+      if (seq !== undefined) {
+        usedUp.push(seq);
+        continue;
+      }
+    }
+    seenIds.add(event.eventId);
+    kept.push(event);
+  }
+  await removePendingAcks(tx, workspaceId, usedUp);
+  return kept;
+}

@@ -1,0 +1,46 @@
+import type { Queryable } from '../store/db.ts';
+import type { SubscriptionRow } from './reduce-segment.ts';
+
+/** Writes to `subscriptions`: one row per customer and subscription type, the latest event's. */
+export async function upsertSubscriptions(tx: Queryable, workspaceId: string, rows: readonly SubscriptionRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO subscriptions AS s (workspace_id, customer_key, type_code, type_id, type_name, mailing_subscription_type,
+                                    mail, push, sms, viber, chat_bot, social_networks, event_seq, updated_at)
+     SELECT $1, r.customer_key, r.type_code, r.type_id, r.type_name, r.mailing_subscription_type, r.mail, r.push, r.sms,
+            r.viber, r.chat_bot, r.social_networks, r.event_seq, r.updated_at
+       FROM json_to_recordset($2::json) AS r(customer_key text, type_code text, type_id text, type_name text,
+            mailing_subscription_type text, mail text, push text, sms text, viber text, chat_bot text, social_networks text,
+            event_seq bigint, updated_at timestamptz)
+     ON CONFLICT (workspace_id, customer_key, type_code) DO UPDATE SET
+       type_id = COALESCE(EXCLUDED.type_id, s.type_id),
+       type_name = COALESCE(EXCLUDED.type_name, s.type_name),
+       mailing_subscription_type = COALESCE(EXCLUDED.mailing_subscription_type, s.mailing_subscription_type),
+       mail = COALESCE(EXCLUDED.mail, s.mail),
+       push = COALESCE(EXCLUDED.push, s.push),
+       sms = COALESCE(EXCLUDED.sms, s.sms),
+       viber = COALESCE(EXCLUDED.viber, s.viber),
+       chat_bot = COALESCE(EXCLUDED.chat_bot, s.chat_bot),
+       social_networks = COALESCE(EXCLUDED.social_networks, s.social_networks),
+       event_seq = EXCLUDED.event_seq,
+       updated_at = EXCLUDED.updated_at
+     WHERE EXCLUDED.event_seq >= s.event_seq`,
+    [workspaceId, JSON.stringify(rows)],
+  );
+}
+
+/** Moves a merged profile's subscriptions; where both have a type, the later event's stays. */
+export async function moveSubscriptions(tx: Queryable, workspaceId: string, fromKey: string, intoKey: string): Promise<void> {
+  await tx.query(
+    `DELETE FROM subscriptions f USING subscriptions t
+      WHERE f.workspace_id = $1 AND f.customer_key = $2 AND t.workspace_id = $1 AND t.customer_key = $3
+        AND t.type_code = f.type_code AND t.event_seq >= f.event_seq`,
+    [workspaceId, fromKey, intoKey],
+  );
+  await tx.query(
+    `DELETE FROM subscriptions t USING subscriptions f
+      WHERE t.workspace_id = $1 AND t.customer_key = $3 AND f.workspace_id = $1 AND f.customer_key = $2 AND f.type_code = t.type_code`,
+    [workspaceId, fromKey, intoKey],
+  );
+  await tx.query('UPDATE subscriptions SET customer_key = $3 WHERE workspace_id = $1 AND customer_key = $2', [workspaceId, fromKey, intoKey]);
+}

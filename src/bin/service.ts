@@ -1,0 +1,79 @@
+import pino, { type Logger } from 'pino';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/config.ts';
+import { startLoymaxConsumer, type LoymaxConsumer } from '../broker/loymax-consumer.ts';
+import { buildApp } from '../http/app.ts';
+import { createMetrics, type Metrics } from '../metrics/metrics.ts';
+import type { Store } from '../store/db.ts';
+import { openStore } from '../store/open-store.ts';
+import { countActiveApiKeys, createApiKey } from '../workspaces/api-keys.ts';
+import { createWorkspace } from '../workspaces/workspaces.ts';
+
+export interface RunningService {
+  app: FastifyInstance;
+  store: Store;
+  metrics: Metrics;
+  consumer: LoymaxConsumer | null;
+  /** The address the HTTP server listens on. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires the service: store (migrated), HTTP API and, when a broker is
+ * configured, the Loymax consumer. Nothing here knows what the parts do.
+ */
+export async function startService(config: Config, logger: Logger = pino({ level: config.logLevel })): Promise<RunningService> {
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await createWorkspace(store, config.loymaxWorkspace);
+  await announceFirstKey(store, logger);
+  const metrics = createMetrics();
+
+  const consumer = config.amqpUrl
+    ? startLoymaxConsumer(
+        {
+          url: config.amqpUrl,
+          workspaceId: config.loymaxWorkspace,
+          exchange: config.loymaxExchange,
+          queue: config.loymaxQueue,
+          errorQueue: config.loymaxErrorQueue,
+          prefetch: config.consumerPrefetch,
+          batchSize: config.consumerBatchSize,
+          batchWaitMs: config.consumerBatchWaitMs,
+          maxAttempts: config.consumerMaxAttempts,
+          maxMessageBytes: config.consumerMaxMessageBytes,
+          standbyRetryMs: config.consumerStandbyRetryMs,
+          reconnectMaxDelayMs: config.reconnectMaxDelayMs,
+        },
+        { store, log: logger.child({ part: 'loymax-consumer' }), metrics },
+      )
+    : null;
+  if (!consumer) logger.info('AMQP_URL is not set: the Loymax consumer is off (set it to consume smc.customerEvents)');
+
+  const app = await buildApp({ store, metrics, logger: logger.child({ part: 'http' }), consumer: consumer ?? undefined });
+  const url = await app.listen({ host: config.httpHost, port: config.httpPort });
+  logger.info({ url, docs: `${url}/docs`, store: store.kind }, 'smartcom is up');
+
+  return {
+    app,
+    store,
+    metrics,
+    consumer,
+    url,
+    async stop() {
+      await app.close();
+      await consumer?.stop();
+      await store.close();
+    },
+  };
+}
+
+/** The first start tells the user how to read their data: it makes the first key and shows it once. */
+async function announceFirstKey(store: Store, logger: Logger): Promise<void> {
+  if ((await countActiveApiKeys(store)) > 0) return;
+  const created = await createApiKey(store, 'default', 'first start');
+  logger.info(
+    { workspace: created.workspaceId, apiKey: created.key },
+    'first start: created an API key for workspace "default"; it is shown only now. Send it as "Authorization: Bearer <key>". Make more with `smartcom keys create`.',
+  );
+}

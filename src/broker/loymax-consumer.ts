@@ -1,0 +1,320 @@
+import { randomUUID } from 'node:crypto';
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import type { Logger } from 'pino';
+import { applyEvents } from '../apply/apply-batch.ts';
+import type { CanonicalEvent } from '../events/canonical.ts';
+import { parseLoymaxMessage } from '../ingest/loymax/parse.ts';
+import { LOYMAX_SOURCE, loymaxToCanonical } from '../ingest/loymax/to-canonical.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { Store } from '../store/db.ts';
+import { backoffDelay, sleep } from './backoff.ts';
+import { sendToErrorQueue } from './error-queue.ts';
+import { forgetAckedBatch } from '../events/pending-acks.ts';
+import { applyLoymaxTopology, type LoymaxTopology } from './topology.ts';
+import { isTransientStoreError } from './transient-errors.ts';
+
+export interface LoymaxConsumerOptions extends LoymaxTopology {
+  url: string;
+  workspaceId: string;
+  prefetch: number;
+  batchSize: number;
+  batchWaitMs: number;
+  maxAttempts: number;
+  maxMessageBytes: number;
+  standbyRetryMs: number;
+  reconnectMaxDelayMs: number;
+}
+
+export interface LoymaxConsumerDeps {
+  store: Store;
+  log: Logger;
+  metrics: Metrics;
+}
+
+export type ConsumerState = 'connecting' | 'standby' | 'consuming' | 'stopped';
+
+export interface LoymaxConsumer {
+  state(): ConsumerState;
+  /** Stops taking messages, applies and acks what is in hand, closes the connection. */
+  stop(): Promise<void>;
+  /** Resolves once the consumer is the active consumer of the queue (for tests and tools). */
+  whenConsuming(): Promise<void>;
+}
+
+/** Thrown inside a batch when it must be abandoned unacked (connection gone, or stopping while the store is down). */
+class BatchAbandoned extends Error {}
+
+interface Pending {
+  message: ConsumeMessage;
+  event: CanonicalEvent;
+}
+
+/**
+ * Consumes smc.customerEvents: manual acks, a prefetch window, batches
+ * applied in one transaction each and acked only after commit. Exactly one
+ * consumer is active per queue (an exclusive consume); a second process
+ * stands by and takes over when the first goes away, so a customer's events
+ * are never applied out of order by two processes.
+ */
+export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: LoymaxConsumerDeps): LoymaxConsumer {
+  const { log, metrics } = deps;
+  const labels = { source: LOYMAX_SOURCE };
+  let state: ConsumerState = 'connecting';
+  let stopping = false;
+  let current: Session | null = null;
+  let onConsuming: Array<() => void> = [];
+
+  const setState = (next: ConsumerState) => {
+    state = next;
+    metrics.consumerActive.set({ queue: options.queue }, next === 'consuming' ? 1 : 0);
+    if (next === 'consuming') {
+      for (const resolve of onConsuming) resolve();
+      onConsuming = [];
+    }
+  };
+
+  const supervisor = (async () => {
+    let failures = 0;
+    while (!stopping) {
+      setState('connecting');
+      try {
+        current = await openSession();
+        failures = 0;
+        const outcome = await current.finished;
+        current = null;
+        if (outcome === 'standby') {
+          setState('standby');
+          await sleep(options.standbyRetryMs);
+          continue;
+        }
+      } catch (error) {
+        current = null;
+        log.warn({ err: error }, 'broker session failed');
+      }
+      if (stopping) break;
+      const delay = backoffDelay(failures++, 250, options.reconnectMaxDelayMs);
+      log.info({ delayMs: delay }, 'reconnecting to the broker');
+      await sleep(delay);
+    }
+    setState('stopped');
+  })();
+
+  interface Session {
+    finished: Promise<'closed' | 'standby' | 'stopped'>;
+    stop(): Promise<void>;
+  }
+
+  async function openSession(): Promise<Session> {
+    const connection: ChannelModel = await amqp.connect(options.url, { clientProperties: { connection_name: 'smartcom loymax consumer' } });
+    connection.on('error', (error) => log.warn({ err: error }, 'broker connection error'));
+    let lost = false;
+    const closed = new Promise<void>((resolve) =>
+      connection.once('close', () => {
+        lost = true;
+        resolve();
+      }),
+    );
+    try {
+      const channel = await connection.createChannel();
+      channel.on('error', () => {});
+      await applyLoymaxTopology(channel, options);
+      const errorChannel = await connection.createConfirmChannel();
+      errorChannel.on('error', (error) => log.warn({ err: error }, 'error-queue channel error'));
+      await channel.prefetch(options.prefetch);
+
+      let consumerTag: string;
+      try {
+        ({ consumerTag } = await channel.consume(options.queue, (m) => onDelivery(m), { exclusive: true }));
+      } catch (error) {
+        if ((error as { code?: number }).code === 403) {
+          log.info('another consumer holds the queue; standing by');
+          await connection.close().catch(() => {});
+          return { finished: Promise.resolve('standby'), stop: async () => {} };
+        }
+        throw error;
+      }
+      setState('consuming');
+      log.info({ queue: options.queue }, 'consuming');
+
+      const buffer: ConsumeMessage[] = [];
+      let draining: Promise<void> | null = null;
+      let timer: NodeJS.Timeout | null = null;
+      const lagTimer = setInterval(() => void pollLag(connection), 5000);
+
+      function onDelivery(message: ConsumeMessage | null): void {
+        if (message === null) {
+          // the broker cancelled us (queue deleted): start over
+          void connection.close().catch(() => {});
+          return;
+        }
+        buffer.push(message);
+        metrics.consumed.inc(labels);
+        if (buffer.length >= options.batchSize) kick();
+        else timer ??= setTimeout(kick, options.batchWaitMs);
+      }
+
+      function kick(): void {
+        if (timer) clearTimeout(timer);
+        timer = null;
+        if (draining) return;
+        draining = drain()
+          .catch((error) => {
+            if (!(error instanceof BatchAbandoned)) log.error({ err: error }, 'batch failed; closing the connection so it is redelivered');
+            void connection.close().catch(() => {});
+          })
+          .finally(() => {
+            draining = null;
+            if (buffer.length >= options.batchSize) kick();
+            else if (buffer.length > 0 && !lost) timer ??= setTimeout(kick, options.batchWaitMs);
+          });
+      }
+
+      async function drain(): Promise<void> {
+        while (buffer.length > 0) {
+          if (lost) throw new BatchAbandoned();
+          const batch = buffer.splice(0, options.batchSize);
+          await processBatch(channel, errorChannel, batch, () => lost);
+        }
+      }
+
+      const finished = closed.then(() => {
+        clearInterval(lagTimer);
+        if (timer) clearTimeout(timer);
+        return stopping ? ('stopped' as const) : ('closed' as const);
+      });
+
+      return {
+        finished,
+        async stop() {
+          await channel.cancel(consumerTag).catch(() => {});
+          if (timer) clearTimeout(timer);
+          timer = null;
+          // finish what is in hand: the running batch, then the rest of the buffer
+          while (draining || (buffer.length > 0 && !lost)) {
+            if (!draining) kick();
+            await draining;
+          }
+          await connection.close().catch(() => {});
+          await finished;
+        },
+      };
+    } catch (error) {
+      await connection.close().catch(() => {});
+      throw error;
+    }
+  }
+
+  async function processBatch(channel: Channel, errorChannel: ConfirmChannel, batch: ConsumeMessage[], isLost: () => boolean): Promise<void> {
+    const receivedAt = new Date().toISOString();
+    const batchId = randomUUID();
+    const pending: Pending[] = [];
+    for (const message of batch) {
+      const parsed = parseLoymaxMessage(message.fields.routingKey, message.content, options.maxMessageBytes);
+      if (!parsed.ok) {
+        await deadLetter(errorChannel, message, parsed.error.code, parsed.error.reason, 0);
+        continue;
+      }
+      const event = loymaxToCanonical(parsed.value, {
+        workspaceId: options.workspaceId,
+        messageId: message.properties.messageId ?? null,
+        redelivered: message.fields.redelivered,
+        receivedAt,
+      });
+      pending.push({ message, event });
+    }
+    if (pending.length > 0) await applyWithRetries(errorChannel, pending, batchId, isLost);
+    if (isLost()) throw new BatchAbandoned();
+    channel.ack(batch[batch.length - 1]!, true);
+    // Acks are not confirmed in AMQP 0-9-1, but the broker handles a
+    // channel's frames in order: once this call answers, the ack has landed
+    // and the batch's redelivery records can go.
+    const { messageCount } = await channel.checkQueue(options.queue);
+    metrics.consumerLag.set({ queue: options.queue }, messageCount);
+    await forgetAckedBatch(deps.store, options.workspaceId, batchId).catch((error: unknown) =>
+      log.warn({ err: error }, 'could not forget an acked batch; a later redelivery of an identical message could be taken for a copy'),
+    );
+  }
+
+  async function applyWithRetries(errorChannel: ConfirmChannel, pending: Pending[], batchId: string, isLost: () => boolean): Promise<void> {
+    if (await applyUntilDone(pending.map((p) => p.event), batchId, isLost)) return;
+    // The batch as a whole fails for a reason other than the store being
+    // away: find the message(s) at fault by applying one at a time, in order.
+    for (const item of pending) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await applyUntilDone([item.event], batchId, isLost);
+          break;
+        } catch (error) {
+          if (error instanceof BatchAbandoned) throw error;
+          if (attempt >= options.maxAttempts) {
+            await deadLetter(errorChannel, item.message, 'apply_failed', (error as Error).message, attempt);
+            break;
+          }
+          metrics.retried.inc(labels);
+          await sleep(backoffDelay(attempt, 50, 1000));
+        }
+      }
+    }
+  }
+
+  /**
+   * Applies events, waiting out store outages (transient errors) for as long
+   * as they last. Returns false on the first other error; throws
+   * BatchAbandoned when the broker connection is gone or the process stops
+   * while the store is away (the batch is then redelivered, unacked).
+   */
+  async function applyUntilDone(events: CanonicalEvent[], batchId: string, isLost: () => boolean): Promise<boolean> {
+    for (let outage = 0; ; outage++) {
+      if (isLost()) throw new BatchAbandoned();
+      const endTimer = metrics.batchSeconds.startTimer(labels);
+      try {
+        const outcome = await applyEvents(deps.store, options.workspaceId, events, { deliveryBatchId: batchId });
+        endTimer();
+        metrics.applied.inc(labels, outcome.applied);
+        metrics.duplicates.inc(labels, outcome.duplicates);
+        return true;
+      } catch (error) {
+        if (!isTransientStoreError(error)) {
+          log.warn({ err: error, events: events.length }, 'apply failed');
+          if (events.length === 1) throw error;
+          return false;
+        }
+        if (stopping) throw new BatchAbandoned();
+        metrics.retried.inc(labels, events.length);
+        const delay = backoffDelay(outage, 200, options.reconnectMaxDelayMs);
+        log.warn({ err: error, delayMs: delay }, 'store unavailable; pausing consumption');
+        await sleep(delay);
+      }
+    }
+  }
+
+  async function deadLetter(errorChannel: ConfirmChannel, message: ConsumeMessage, code: string, reason: string, attempts: number): Promise<void> {
+    await sendToErrorQueue(errorChannel, options.errorQueue, message, { code, reason, attempts });
+    metrics.deadLettered.inc({ source: LOYMAX_SOURCE, reason: code });
+    log.warn({ code, reason, messageId: message.properties.messageId, routingKey: message.fields.routingKey }, 'message sent to the error queue');
+  }
+
+  async function pollLag(connection: ChannelModel): Promise<void> {
+    let channel: Channel | null = null;
+    try {
+      channel = await connection.createChannel();
+      channel.on('error', () => {});
+      const { messageCount } = await channel.checkQueue(options.queue);
+      metrics.consumerLag.set({ queue: options.queue }, messageCount);
+    } catch {
+      // lag is best effort; the next poll tries again
+    } finally {
+      await channel?.close().catch(() => {});
+    }
+  }
+
+  return {
+    state: () => state,
+    whenConsuming: () => (state === 'consuming' ? Promise.resolve() : new Promise((resolve) => onConsuming.push(resolve))),
+    async stop() {
+      stopping = true;
+      await current?.stop();
+      await supervisor;
+    },
+  };
+}

@@ -1,0 +1,14 @@
+/**
+ * Errors that say "the database (or the network to it) is away", not "this
+ * event cannot be applied". They pause consumption and are retried without
+ * limit; anything else counts against the message's attempts.
+ */
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN', '57P01', '57P02', '57P03', '40001', '40P01', '53300', '55P03']);
+
+export function isTransientStoreError(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  if (!e) return false;
+  if (e.code && (TRANSIENT_CODES.has(e.code) || e.code.startsWith('08'))) return true;
+  const message = e.message ?? '';
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)|terminating connection/i.test(message);
+}

@@ -1,0 +1,20 @@
+import { Command } from 'commander';
+import { loadConfig } from '../config/config.ts';
+import { registerServeCommand } from './serve-command.ts';
+import { registerKeyCommands } from './key-commands.ts';
+import { registerBrokerCommands } from './broker-commands.ts';
+import { registerStoreCommands } from './store-commands.ts';
+
+const program = new Command('smartcom').description('Loyalty data and communications hub').showHelpAfterError();
+const config = () => loadConfig();
+registerServeCommand(program, config);
+registerStoreCommands(program, config);
+registerKeyCommands(program, config);
+registerBrokerCommands(program, config);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  console.error(`smartcom: ${(error as Error).message}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import pino from 'pino';
+import type { Config } from '../config/config.ts';
+import { startService } from '../bin/service.ts';
+
+export function registerServeCommand(program: Command, config: () => Config): void {
+  program
+    .command('serve', { isDefault: true })
+    .description('run the service: HTTP API, and the Loymax consumer when AMQP_URL is set')
+    .action(async () => {
+      const c = config();
+      const logger = pino({ level: c.logLevel });
+      const service = await startService(c, logger);
+      let stopping = false;
+      const shutdown = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal }, 'stopping: finishing the batch in hand');
+        service.stop().then(
+          () => {
+            logger.info('stopped cleanly');
+            process.exit(0);
+          },
+          (error: unknown) => {
+            logger.error({ err: error }, 'unclean stop');
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGTERM', () => shutdown('SIGTERM'));
+      process.on('SIGINT', () => shutdown('SIGINT'));
+    });
+}

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+/**
+ * The one place that reads the environment. Every setting is documented here
+ * and in the README; nothing else in the tree touches process.env.
+ */
+export const ConfigSchema = Type.Object({
+  databaseUrl: Type.Optional(Type.String({ description: 'PostgreSQL URL. Unset: embedded PGlite under dataDir.' })),
+  dataDir: Type.String({ default: './data', description: 'Where the embedded store keeps its files.' }),
+  httpHost: Type.String({ default: '0.0.0.0' }),
+  httpPort: Type.Integer({ default: 8080, minimum: 0, maximum: 65535 }),
+  logLevel: Type.Union(
+    [Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')],
+    { default: 'info' },
+  ),
+  amqpUrl: Type.Optional(Type.String({ description: 'RabbitMQ URL. Unset: the Loymax consumer does not run.' })),
+  loymaxExchange: Type.String({ default: 'loymax.events', description: 'Topic exchange the loyalty system publishes to.' }),
+  loymaxQueue: Type.String({ default: 'smc.customerEvents' }),
+  loymaxErrorQueue: Type.String({ default: 'smc.customerEvents.errors' }),
+  loymaxWorkspace: Type.String({ default: 'default', description: 'Workspace the Loymax queue feeds.' }),
+  consumerPrefetch: Type.Integer({ default: 2000, minimum: 1 }),
+  consumerBatchSize: Type.Integer({ default: 1000, minimum: 1 }),
+  consumerBatchWaitMs: Type.Integer({ default: 25, minimum: 0 }),
+  consumerMaxAttempts: Type.Integer({ default: 5, minimum: 1, description: 'Apply attempts before a message goes to the error queue.' }),
+  consumerMaxMessageBytes: Type.Integer({ default: 1_048_576, minimum: 1 }),
+  consumerStandbyRetryMs: Type.Integer({ default: 2000, minimum: 50, description: 'How often a standby consumer tries to take over.' }),
+  reconnectMaxDelayMs: Type.Integer({ default: 15000, minimum: 100 }),
+});
+export type Config = Static<typeof ConfigSchema>;
+
+const ENV_NAMES: Record<keyof Config, string> = {
+  databaseUrl: 'DATABASE_URL',
+  dataDir: 'SMARTCOM_DATA_DIR',
+  httpHost: 'HOST',
+  httpPort: 'PORT',
+  logLevel: 'LOG_LEVEL',
+  amqpUrl: 'AMQP_URL',
+  loymaxExchange: 'LOYMAX_EXCHANGE',
+  loymaxQueue: 'LOYMAX_QUEUE',
+  loymaxErrorQueue: 'LOYMAX_ERROR_QUEUE',
+  loymaxWorkspace: 'LOYMAX_WORKSPACE',
+  consumerPrefetch: 'CONSUMER_PREFETCH',
+  consumerBatchSize: 'CONSUMER_BATCH_SIZE',
+  consumerBatchWaitMs: 'CONSUMER_BATCH_WAIT_MS',
+  consumerMaxAttempts: 'CONSUMER_MAX_ATTEMPTS',
+  consumerMaxMessageBytes: 'CONSUMER_MAX_MESSAGE_BYTES',
+  consumerStandbyRetryMs: 'CONSUMER_STANDBY_RETRY_MS',
+  reconnectMaxDelayMs: 'RECONNECT_MAX_DELAY_MS',
+};
+
+export const configEnvNames = ENV_NAMES;
+
+export class ConfigError extends Error {}
+
+/**
+ * Builds the config from (lowest to highest precedence) defaults, an optional
+ * JSON file named by SMARTCOM_CONFIG, the environment, and explicit overrides.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const fromFile = env.SMARTCOM_CONFIG ? (JSON.parse(readFileSync(env.SMARTCOM_CONFIG, 'utf8')) as Record<string, unknown>) : {};
+  const fromEnv: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(ENV_NAMES)) {
+    const raw = env[name];
+    if (raw !== undefined && raw !== '') fromEnv[key] = raw;
+  }
+  const merged = Value.Default(ConfigSchema, { ...fromFile, ...fromEnv, ...overrides });
+  const converted = Value.Convert(ConfigSchema, merged);
+  const errors = [...Value.Errors(ConfigSchema, converted)];
+  if (errors.length > 0) {
+    const detail = errors.map((e) => `${envNameOf(e.path)}: ${e.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${detail}`);
+  }
+  return converted as Config;
+}
+
+function envNameOf(path: string): string {
+  const key = path.replace(/^\//, '') as keyof Config;
+  return ENV_NAMES[key] ?? key;
+}

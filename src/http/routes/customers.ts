@@ -1,0 +1,123 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { listEventsOfCustomers } from '../../events/event-log.ts';
+import { findCustomerKeys, type LookupKind } from '../../profiles/find-customers.ts';
+import { readProfile } from '../../profiles/read-profile.ts';
+import { readPurchases, readUnlinkedRefunds } from '../../profiles/read-purchases.ts';
+import { customerKeyOf, resolveCustomer } from '../../profiles/resolve-customer.ts';
+import type { Store } from '../../store/db.ts';
+
+const CustomerParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 300, description: 'Profile id `source:customerId` (e.g. `loymax:121`); a bare customerId means a Loymax one' }),
+});
+const Page = {
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+};
+const LookupQuery = Type.Object({
+  cardNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  phone: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  email: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+  uid: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'customerUid or customerCode' })),
+});
+
+const notFound = (id: string) => ({ error: 'customer_not_found', message: `no customer ${id} in this workspace` });
+const security = [{ apiKey: [] }];
+
+/** The read API over profiles. Every query is scoped to the caller's workspace. */
+export function registerCustomerRoutes(app: FastifyInstance, deps: { store: Store }): void {
+  const db = deps.store;
+
+  app.get(
+    '/v1/customers/:id',
+    {
+      schema: {
+        tags: ['customers'],
+        summary: 'One customer profile. A profile merged away answers with the profile it was merged into (resolvedFrom says so).',
+        params: CustomerParams,
+        security,
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const customer = await resolveCustomer(db, request.workspaceId, customerKeyOf(id));
+      const profile = customer && (await readProfile(db, request.workspaceId, customer));
+      if (!profile) return reply.code(404).send(notFound(id));
+      return profile;
+    },
+  );
+
+  app.get(
+    '/v1/customers',
+    {
+      schema: {
+        tags: ['customers'],
+        summary: 'Find profiles by exactly one identifier: card number (or barcode), phone, e-mail or uid',
+        querystring: LookupQuery,
+        security,
+      },
+    },
+    async (request, reply) => {
+      const query = request.query as Partial<Record<'cardNumber' | 'phone' | 'email' | 'uid', string>>;
+      const given = (['cardNumber', 'phone', 'email', 'uid'] as const).filter((k) => query[k] !== undefined);
+      if (given.length !== 1) {
+        return reply.code(400).send({ error: 'invalid_request', message: 'give exactly one of cardNumber, phone, email, uid' });
+      }
+      const field = given[0]!;
+      const kind: LookupKind = field === 'cardNumber' ? 'card' : field;
+      const keys = await findCustomerKeys(db, request.workspaceId, kind, query[field]!);
+      const profiles = [];
+      for (const key of keys) {
+        const customer = await resolveCustomer(db, request.workspaceId, key);
+        const profile = customer && (await readProfile(db, request.workspaceId, customer));
+        if (profile) profiles.push(profile);
+      }
+      return { customers: profiles };
+    },
+  );
+
+  app.get(
+    '/v1/customers/:id/events',
+    {
+      schema: {
+        tags: ['customers'],
+        summary: "The customer's events from the log, newest first (including those of profiles merged into it)",
+        params: CustomerParams,
+        querystring: Type.Object({ ...Page, beforeSeq: Type.Optional(Type.Integer({ minimum: 1, description: 'Page: events older than this seq' })) }),
+        security,
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const { limit, beforeSeq } = request.query as { limit: number; beforeSeq?: number };
+      const customer = await resolveCustomer(db, request.workspaceId, customerKeyOf(id));
+      if (!customer) return reply.code(404).send(notFound(id));
+      const events = await listEventsOfCustomers(db, request.workspaceId, customer.memberKeys, { limit, beforeSeq });
+      const last = events.at(-1);
+      return { customerId: customer.key, events, nextBeforeSeq: events.length === limit && last ? last.seq : null };
+    },
+  );
+
+  app.get(
+    '/v1/customers/:id/purchases',
+    {
+      schema: {
+        tags: ['customers'],
+        summary: "The customer's purchases, newest first, each with its cheque items, withdrawals, rewards and linked refunds",
+        params: CustomerParams,
+        querystring: Type.Object({ ...Page, before: Type.Optional(Type.String({ format: 'date-time', description: 'Page: purchases before this time' })) }),
+        security,
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const { limit, before } = request.query as { limit: number; before?: string };
+      const customer = await resolveCustomer(db, request.workspaceId, customerKeyOf(id));
+      if (!customer) return reply.code(404).send(notFound(id));
+      const [purchases, unlinkedRefunds] = await Promise.all([
+        readPurchases(db, request.workspaceId, customer.key, { limit, before }),
+        readUnlinkedRefunds(db, request.workspaceId, customer.key),
+      ]);
+      return { customerId: customer.key, purchases, unlinkedRefunds };
+    },
+  );
+}

@@ -1,0 +1,79 @@
+import { fail, ok, type Result } from '../../result.ts';
+import { parseLenientJson } from './lenient-json.ts';
+import {
+  isLoymaxRoutingKey,
+  LOYMAX_EVENT_CODES,
+  normaliseRoutingKey,
+  routingKeyForEventCode,
+  type LoymaxRoutingKey,
+} from './routing-keys.ts';
+import { LOYMAX_MODEL_CHECKERS, type LoymaxModels } from './schemas.ts';
+
+export type LoymaxMessage = {
+  [K in LoymaxRoutingKey]: { routingKey: K; eventCode: string; model: LoymaxModels[K] };
+}[LoymaxRoutingKey];
+
+export type LoymaxRejectCode =
+  | 'too_large'
+  | 'invalid_json'
+  | 'not_an_object'
+  | 'missing_event_code'
+  | 'unknown_event_code'
+  | 'event_code_mismatch'
+  | 'invalid_model';
+
+export interface LoymaxReject {
+  code: LoymaxRejectCode;
+  reason: string;
+}
+
+/**
+ * Turns one message body into a typed Loymax model, or says precisely why it
+ * cannot. The routing key decides the model; a message that reached us
+ * without a contract key (published straight to the queue, or replayed) is
+ * typed by its eventCode instead.
+ */
+export function parseLoymaxMessage(
+  routingKey: string | null,
+  body: Buffer | string,
+  maxBytes = Number.POSITIVE_INFINITY,
+): Result<LoymaxMessage, LoymaxReject> {
+  const size = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  if (size > maxBytes) return fail({ code: 'too_large', reason: `body of ${size} bytes exceeds the limit of ${maxBytes} bytes` });
+
+  const json = parseLenientJson(typeof body === 'string' ? body : body.toString('utf8'));
+  if (!json.ok) return fail({ code: 'invalid_json', reason: `body is not JSON: ${json.error}` });
+  const value = json.value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail({ code: 'not_an_object', reason: 'body must be a JSON object' });
+  }
+
+  const eventCode = (value as { eventCode?: unknown }).eventCode;
+  if (typeof eventCode !== 'string' || eventCode === '') {
+    return fail({ code: 'missing_event_code', reason: 'eventCode is missing or not a string' });
+  }
+
+  const normalisedKey = routingKey === null ? null : normaliseRoutingKey(routingKey);
+  const key = normalisedKey !== null && isLoymaxRoutingKey(normalisedKey) ? normalisedKey : routingKeyForEventCode(eventCode);
+  if (key === undefined) {
+    return fail({ code: 'unknown_event_code', reason: `unknown eventCode "${truncate(eventCode)}"` });
+  }
+  if (!LOYMAX_EVENT_CODES[key].includes(eventCode)) {
+    const known = routingKeyForEventCode(eventCode);
+    return known
+      ? fail({ code: 'event_code_mismatch', reason: `eventCode "${eventCode}" belongs to routing key ${known}, not ${key}` })
+      : fail({ code: 'unknown_event_code', reason: `unknown eventCode "${truncate(eventCode)}" for routing key ${key}` });
+  }
+
+  const checker = LOYMAX_MODEL_CHECKERS[key];
+  if (!checker.Check(value)) {
+    const first = checker.Errors(value).First();
+    const where = first?.path ? first.path : '/';
+    return fail({ code: 'invalid_model', reason: `${key} model: ${where}: ${first?.message ?? 'does not match'}` });
+  }
+  return ok({ routingKey: key, eventCode, model: value } as LoymaxMessage);
+}
+
+function truncate(text: string): string {
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+}

@@ -1,0 +1,198 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { LoymaxRoutingKey } from './routing-keys.ts';
+
+/*
+ * The example models of seed 001 as schemas. They require only what the
+ * profile cannot do without (who, which card, which purchase) and allow
+ * everything else to be absent or null, because the examples themselves
+ * disagree on optional fields. Unknown extra fields are kept, not rejected:
+ * the loyalty system may add fields before we know them.
+ */
+const Nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
+const Id = Type.Union([Type.Integer(), Type.String({ minLength: 1, maxLength: 200 })]);
+const OptionalId = Nullable(Type.Union([Type.Integer(), Type.String({ maxLength: 200 })]));
+const Text = Nullable(Type.String({ maxLength: 10_000 }));
+const Decimal = Nullable(Type.Union([Type.Number(), Type.String({ pattern: '^\\s*-?\\d+(\\.\\d+)?\\s*$' })]));
+const Flag = Nullable(Type.Boolean());
+
+export const CustomerInfo = Type.Object({
+  customerId: Id,
+  accountgroupId: OptionalId,
+  // seed 001's purchase model spells it "accountfroupId"
+  accountfroupId: OptionalId,
+  accountGroupId: OptionalId,
+  customerUid: Text,
+  customerCode: Text,
+  mobileDeviceId: OptionalId,
+  identifierId: OptionalId,
+  applicationId: OptionalId,
+});
+export type CustomerInfo = Static<typeof CustomerInfo>;
+
+export const Card = Type.Object({
+  cardId: OptionalId,
+  cardNumber: Id,
+  cardState: Text,
+  activationDate: Text,
+  cardType: Text,
+  cardCategory: Text,
+  barCode: Text,
+  strip1: Text,
+  strip2: Text,
+  strip3: Text,
+  isBlocked: Flag,
+  isDeleted: Flag,
+});
+export type Card = Static<typeof Card>;
+
+const Envelope = { eventCode: Type.String({ minLength: 1 }), customerInfo: CustomerInfo };
+
+const Registration = Type.Object(Envelope);
+
+const CardLink = Type.Object({
+  ...Envelope,
+  newCard: Card,
+  oldCard: Nullable(Card),
+  linkSource: Text,
+  linkCardType: Text,
+});
+
+const ProfileMerge = Type.Object({
+  eventCode: Type.String({ minLength: 1 }),
+  fromCustomerInfo: CustomerInfo,
+  toCustomerInfo: CustomerInfo,
+});
+
+const CardChangeState = Type.Object({ ...Envelope, cardInfo: Card, targetState: Text });
+
+const CardChangeBlockState = Type.Object({
+  ...Envelope,
+  targetBlockState: Type.Boolean(),
+  cardInfo: Type.Object({ cardId: OptionalId, cardNumber: Id }),
+});
+
+const CardChangeDeleteState = Type.Object({
+  ...Envelope,
+  targetDeleteState: Type.Boolean(),
+  cardId: OptionalId,
+  cardNumber: Id,
+});
+
+const CardChangeCategory = Type.Object({
+  ...Envelope,
+  cardId: OptionalId,
+  cardNumber: Id,
+  newcardCategory: Text,
+  newCardCategory: Text,
+});
+
+const AttributeValue = Nullable(Type.Union([Type.String({ maxLength: 10_000 }), Type.Number(), Type.Boolean()]));
+const AttributeUpdate = Type.Object({
+  ...Envelope,
+  attributeCode: Type.String({ minLength: 1, maxLength: 200 }),
+  userAttributeType: Text,
+  attributeId: OptionalId,
+  oldValue: AttributeValue,
+  newValue: AttributeValue,
+  changeDateTime: Text,
+  activityUid: Text,
+  fromBatchOperation: Flag,
+});
+
+const SubscriptionState = Nullable(Type.String({ maxLength: 100 }));
+const SubscriptionUpdate = Type.Object({
+  ...Envelope,
+  mailingSubscriptionType: Text,
+  subscriptionTypeId: OptionalId,
+  subscriptionTypeCode: Text,
+  subscriptionTypeName: Text,
+  subscriptionInfo: Type.Object({
+    mail: SubscriptionState,
+    push: SubscriptionState,
+    sms: SubscriptionState,
+    viber: SubscriptionState,
+    chatBot: SubscriptionState,
+    socialNetworks: SubscriptionState,
+  }),
+});
+
+const PositionInfo = Nullable(Type.Record(Type.String(), Type.Union([Type.Number(), Type.String()])));
+const ChequeItem = Type.Object({
+  positionId: OptionalId,
+  description: Text,
+  quantity: Decimal,
+  unit: Text,
+  amount: Decimal,
+  itemId: OptionalId,
+});
+const Movement = Type.Object({
+  moneyAmount: Decimal,
+  description: Text,
+  positionInfo: PositionInfo,
+  amount: Decimal,
+  withdrawType: Text,
+  rewardType: Text,
+  offerExternalId: Text,
+  currencyExternalId: Text,
+});
+const PurchaseData = Type.Object({
+  chequeNumber: OptionalId,
+  purchaseId: Id,
+  externalPurchaseId: OptionalId,
+  amount: Decimal,
+  currencyExternalId: Text,
+  // the refund example names the currency field differently
+  currencyDeviceExternalId: Text,
+  chequeItems: Nullable(Type.Array(ChequeItem, { maxItems: 10_000 })),
+  withdraws: Nullable(Type.Array(Movement, { maxItems: 10_000 })),
+  rewards: Nullable(Type.Array(Movement, { maxItems: 10_000 })),
+  isRefund: Flag,
+  purchaseAttributes: Nullable(Type.Array(Type.Unknown())),
+});
+const OperationInfo = Type.Object({
+  merchantId: OptionalId,
+  merchantUid: Text,
+  merchantCode: OptionalId,
+  deviceCode: OptionalId,
+  dateTime: Text,
+  type: Text,
+  identity: OptionalId,
+  cashierIdentifier: OptionalId,
+  description: Text,
+  locationId: OptionalId,
+  partnerId: Text,
+  brandId: Text,
+  purchaseData: PurchaseData,
+});
+const PurchaseConfirm = Type.Object({ ...Envelope, purchaseOperationInfo: OperationInfo });
+const PurchaseRefund = Type.Object({
+  ...Envelope,
+  refundOperationInfo: OperationInfo,
+  refundedPurchaseViewModel: Nullable(
+    Type.Object({ refundedPurchaseId: OptionalId, refundedPurchaseExternalId: OptionalId }),
+  ),
+});
+
+export const LOYMAX_MODELS = {
+  'customer.registration.begin': Registration,
+  'customer.registration.finish': Registration,
+  'customer.card.link': CardLink,
+  'customer.profile.merge': ProfileMerge,
+  'customer.card.changeState': CardChangeState,
+  'customer.card.changeBlockState': CardChangeBlockState,
+  'customer.card.changeDeleteState': CardChangeDeleteState,
+  'customer.card.changeCategory': CardChangeCategory,
+  'customer.attribute.update': AttributeUpdate,
+  'customer.subscription.update': SubscriptionUpdate,
+  'purchases.confirm.modelUpdate': PurchaseConfirm,
+  'purchases.refundModelUpdate': PurchaseRefund,
+} satisfies Record<LoymaxRoutingKey, TSchema>;
+
+export type LoymaxModels = { [K in LoymaxRoutingKey]: Static<(typeof LOYMAX_MODELS)[K]> };
+export type LoymaxOperationInfo = Static<typeof OperationInfo>;
+export type LoymaxMovement = Static<typeof Movement>;
+
+export const LOYMAX_MODEL_CHECKERS = Object.fromEntries(
+  Object.entries(LOYMAX_MODELS).map(([key, schema]) => [key, TypeCompiler.Compile(schema)]),
+) as { [K in LoymaxRoutingKey]: ReturnType<typeof TypeCompiler.Compile<(typeof LOYMAX_MODELS)[K]>> };

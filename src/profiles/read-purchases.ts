@@ -1,0 +1,144 @@
+import type { Queryable } from '../store/db.ts';
+import { isoOrNull } from '../events/event-log.ts';
+
+/** Purchases with their cheque items, withdrawals, rewards and the refunds linked to them. */
+
+export interface RefundView {
+  refundId: string;
+  refundedPurchaseId: string | null;
+  refundedExternalPurchaseId: string | null;
+  externalPurchaseId: string | null;
+  chequeNumber: string | null;
+  amount: number | null;
+  occurredAt: string | null;
+  description: string | null;
+  items: unknown;
+  withdraws: unknown;
+  rewards: unknown;
+}
+
+export interface PurchaseView {
+  purchaseId: string;
+  source: string;
+  externalPurchaseId: string | null;
+  chequeNumber: string | null;
+  amount: number | null;
+  occurredAt: string | null;
+  operationType: string | null;
+  merchant: { id: string | null; uid: string | null; code: string | null; deviceCode: string | null; description: string | null; locationId: string | null };
+  partnerId: string | null;
+  brandId: string | null;
+  currencyExternalId: string | null;
+  items: unknown;
+  withdraws: unknown;
+  rewards: unknown;
+  attributes: unknown;
+  refunds: RefundView[];
+  refundedAmount: number;
+}
+
+export async function readPurchases(
+  db: Queryable,
+  workspaceId: string,
+  customerKey: string,
+  page: { limit: number; before?: string | undefined },
+): Promise<PurchaseView[]> {
+  const result = await db.query<Record<string, unknown>>(
+    `SELECT p.*, COALESCE((
+              SELECT json_agg(json_build_object(
+                       'refundId', f.refund_id, 'refundedPurchaseId', f.refunded_purchase_id,
+                       'refundedExternalPurchaseId', f.refunded_external_purchase_id,
+                       'externalPurchaseId', f.external_purchase_id, 'chequeNumber', f.cheque_number, 'amount', f.amount,
+                       'occurredAt', f.occurred_at, 'description', f.description, 'items', f.items,
+                       'withdraws', f.withdraws, 'rewards', f.rewards) ORDER BY f.occurred_at, f.refund_id)
+                FROM refunds f
+               WHERE f.workspace_id = p.workspace_id AND f.source = p.source
+                 AND (f.refunded_purchase_id = p.purchase_id
+                      OR (f.refunded_purchase_id IS NULL AND f.refunded_external_purchase_id = p.external_purchase_id))
+            ), '[]') AS refunds
+       FROM purchases p
+      WHERE p.workspace_id = $1 AND p.customer_key = $2
+        AND ($3::timestamptz IS NULL OR p.occurred_at < $3::timestamptz)
+      ORDER BY p.occurred_at DESC NULLS LAST, p.purchase_id DESC
+      LIMIT $4`,
+    [workspaceId, customerKey, page.before ?? null, page.limit],
+  );
+  return result.rows.map(toPurchaseView);
+}
+
+/** Refunds of this customer whose purchase has not arrived (yet). */
+export async function readUnlinkedRefunds(db: Queryable, workspaceId: string, customerKey: string): Promise<RefundView[]> {
+  const result = await db.query<Record<string, unknown>>(
+    `SELECT f.* FROM refunds f
+      WHERE f.workspace_id = $1 AND f.customer_key = $2
+        AND NOT EXISTS (SELECT 1 FROM purchases p
+                         WHERE p.workspace_id = f.workspace_id AND p.source = f.source
+                           AND (p.purchase_id = f.refunded_purchase_id
+                                OR (f.refunded_purchase_id IS NULL AND p.external_purchase_id = f.refunded_external_purchase_id)))
+      ORDER BY f.occurred_at DESC NULLS LAST`,
+    [workspaceId, customerKey],
+  );
+  return result.rows.map((f) => toRefundView({
+    refundId: f.refund_id,
+    refundedPurchaseId: f.refunded_purchase_id,
+    refundedExternalPurchaseId: f.refunded_external_purchase_id,
+    externalPurchaseId: f.external_purchase_id,
+    chequeNumber: f.cheque_number,
+    amount: f.amount,
+    occurredAt: f.occurred_at,
+    description: f.description,
+    items: f.items,
+    withdraws: f.withdraws,
+    rewards: f.rewards,
+  }));
+}
+
+function toPurchaseView(r: Record<string, unknown>): PurchaseView {
+  const refunds = (typeof r.refunds === 'string' ? JSON.parse(r.refunds) : r.refunds) as Record<string, unknown>[];
+  const refundViews = refunds.map(toRefundView);
+  return {
+    purchaseId: String(r.purchase_id),
+    source: String(r.source),
+    externalPurchaseId: str(r.external_purchase_id),
+    chequeNumber: str(r.cheque_number),
+    amount: num(r.amount),
+    occurredAt: isoOrNull(r.occurred_at),
+    operationType: str(r.operation_type),
+    merchant: {
+      id: str(r.merchant_id),
+      uid: str(r.merchant_uid),
+      code: str(r.merchant_code),
+      deviceCode: str(r.device_code),
+      description: str(r.description),
+      locationId: str(r.location_id),
+    },
+    partnerId: str(r.partner_id),
+    brandId: str(r.brand_id),
+    currencyExternalId: str(r.currency_external_id),
+    items: r.items,
+    withdraws: r.withdraws,
+    rewards: r.rewards,
+    attributes: r.purchase_attributes,
+    refunds: refundViews,
+    refundedAmount: refundViews.reduce((sum, f) => sum + (f.amount ?? 0), 0),
+  };
+}
+
+function toRefundView(f: Record<string, unknown>): RefundView {
+  return {
+    refundId: String(f.refundId),
+    refundedPurchaseId: str(f.refundedPurchaseId),
+    refundedExternalPurchaseId: str(f.refundedExternalPurchaseId),
+    externalPurchaseId: str(f.externalPurchaseId),
+    chequeNumber: str(f.chequeNumber),
+    amount: num(f.amount),
+    occurredAt: isoOrNull(f.occurredAt),
+    description: str(f.description),
+    items: f.items,
+    withdraws: f.withdraws,
+    rewards: f.rewards,
+  };
+}
+
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
