@@ -73,6 +73,16 @@ function describeEntry(message: GetMessage): ErrorEntry {
 }
 
 /**
+ * Acks are not confirmed in AMQP 0-9-1, and closing the connection right
+ * after one can overtake it (the broker handles a channel's frames in order,
+ * but the connection close on its own). An answered call on the same channel
+ * proves the ack before it was handled.
+ */
+export async function ackLanded(channel: Channel, queue: string): Promise<number> {
+  return (await channel.checkQueue(queue)).messageCount;
+}
+
+/**
  * Reads up to `limit` entries without removing them: they are taken unacked
  * and handed back (requeued) once read.
  */
@@ -86,14 +96,18 @@ export async function listErrorEntries(channel: Channel, errorQueue: string, lim
     entries.push(describeEntry(message));
   }
   if (last) channel.nack(last, true, true);
+  await ackLanded(channel, errorQueue);
   return entries;
 }
 
 /**
  * Sends error-queue entries back to the exchange they came from, with their
  * original routing key and message-id (so a replay of something that did get
- * applied meanwhile is still recognised as a repeat). Each entry leaves the
- * error queue only after the broker confirmed its republication.
+ * applied meanwhile is still recognised as a repeat). All entries to replay
+ * are taken (unacked) before any is republished, so a replayed message that
+ * fails again and returns to the queue is never replayed twice in one call;
+ * they leave the error queue only after the broker confirmed every
+ * republication.
  */
 export async function replayErrorEntries(
   channel: ConfirmChannel,
@@ -101,14 +115,14 @@ export async function replayErrorEntries(
   fallbackExchange: string,
   limit: number,
 ): Promise<number> {
-  // Only what is there now: a replayed message that fails again goes back to
-  // the tail of the queue and must not be replayed twice in one call.
   const { messageCount } = await channel.checkQueue(errorQueue);
-  const todo = Math.min(limit, messageCount);
-  let replayed = 0;
-  while (replayed < todo) {
+  const taken: GetMessage[] = [];
+  while (taken.length < Math.min(limit, messageCount)) {
     const message = await channel.get(errorQueue, { noAck: false });
     if (message === false) break;
+    taken.push(message);
+  }
+  for (const message of taken) {
     const headers = { ...((message.properties.headers ?? {}) as Record<string, unknown>) };
     const exchange = (headers[ERROR_HEADERS.exchange] as string | undefined) ?? fallbackExchange;
     const routingKey = (headers[ERROR_HEADERS.routingKey] as string | undefined) ?? message.fields.routingKey;
@@ -119,9 +133,10 @@ export async function replayErrorEntries(
       messageId: message.properties.messageId,
       headers,
     });
-    await channel.waitForConfirms();
-    channel.ack(message);
-    replayed += 1;
   }
-  return replayed;
+  await channel.waitForConfirms();
+  const last = taken.at(-1);
+  if (last) channel.ack(last, true);
+  await ackLanded(channel, errorQueue);
+  return taken.length;
 }

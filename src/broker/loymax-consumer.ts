@@ -8,7 +8,7 @@ import { LOYMAX_SOURCE, loymaxToCanonical } from '../ingest/loymax/to-canonical.
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Store } from '../store/db.ts';
 import { backoffDelay, sleep } from './backoff.ts';
-import { sendToErrorQueue } from './error-queue.ts';
+import { ackLanded, sendToErrorQueue } from './error-queue.ts';
 import { forgetAckedBatch } from '../events/pending-acks.ts';
 import { applyLoymaxTopology, type LoymaxTopology } from './topology.ts';
 import { isTransientStoreError } from './transient-errors.ts';
@@ -43,6 +43,8 @@ export interface LoymaxConsumer {
 
 /** Thrown inside a batch when it must be abandoned unacked (connection gone, or stopping while the store is down). */
 class BatchAbandoned extends Error {}
+
+const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 interface Pending {
   message: ConsumeMessage;
@@ -121,7 +123,16 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
       const errorChannel = await connection.createConfirmChannel();
       errorChannel.on('error', (error) => log.warn({ err: error }, 'error-queue channel error'));
       await channel.prefetch(options.prefetch);
+      // A channel the broker closes (an ack it refuses, its consumer_timeout)
+      // takes the consumer with it while the connection stays up: close the
+      // connection too, so the session ends and the supervisor starts over.
+      for (const ch of [channel, errorChannel]) ch.once('close', () => void connection.close().catch(() => {}));
 
+      // Declared before consuming: the broker may deliver a backlog before
+      // channel.consume() resolves.
+      const buffer: ConsumeMessage[] = [];
+      let draining: Promise<void> | null = null;
+      let timer: NodeJS.Timeout | null = null;
       let consumerTag: string;
       try {
         ({ consumerTag } = await channel.consume(options.queue, (m) => onDelivery(m), { exclusive: true }));
@@ -136,9 +147,6 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
       setState('consuming');
       log.info({ queue: options.queue }, 'consuming');
 
-      const buffer: ConsumeMessage[] = [];
-      let draining: Promise<void> | null = null;
-      let timer: NodeJS.Timeout | null = null;
       const lagTimer = setInterval(() => void pollLag(connection), 5000);
 
       function onDelivery(message: ConsumeMessage | null): void {
@@ -225,45 +233,40 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
     if (pending.length > 0) await applyWithRetries(errorChannel, pending, batchId, isLost);
     if (isLost()) throw new BatchAbandoned();
     channel.ack(batch[batch.length - 1]!, true);
-    // Acks are not confirmed in AMQP 0-9-1, but the broker handles a
-    // channel's frames in order: once this call answers, the ack has landed
-    // and the batch's redelivery records can go.
-    const { messageCount } = await channel.checkQueue(options.queue);
-    metrics.consumerLag.set({ queue: options.queue }, messageCount);
+    // Once this answers, the ack has landed and the batch's redelivery
+    // records can go.
+    metrics.consumerLag.set({ queue: options.queue }, await ackLanded(channel, options.queue));
     await forgetAckedBatch(deps.store, options.workspaceId, batchId).catch((error: unknown) =>
       log.warn({ err: error }, 'could not forget an acked batch; a later redelivery of an identical message could be taken for a copy'),
     );
   }
 
   async function applyWithRetries(errorChannel: ConfirmChannel, pending: Pending[], batchId: string, isLost: () => boolean): Promise<void> {
-    if (await applyUntilDone(pending.map((p) => p.event), batchId, isLost)) return;
-    // The batch as a whole fails for a reason other than the store being
-    // away: find the message(s) at fault by applying one at a time, in order.
+    const whole = await applyUntilDone(pending.map((p) => p.event), batchId, isLost);
+    if (whole.ok) return;
+    // The batch fails for a reason other than the store being away: find the
+    // message(s) at fault by applying one at a time, in order.
     for (const item of pending) {
       for (let attempt = 1; ; attempt++) {
-        try {
-          await applyUntilDone([item.event], batchId, isLost);
+        const single = pending.length === 1 && attempt === 1 ? whole : await applyUntilDone([item.event], batchId, isLost);
+        if (single.ok) break;
+        if (attempt >= options.maxAttempts) {
+          await deadLetter(errorChannel, item.message, 'apply_failed', errorMessage(single.error), attempt);
           break;
-        } catch (error) {
-          if (error instanceof BatchAbandoned) throw error;
-          if (attempt >= options.maxAttempts) {
-            await deadLetter(errorChannel, item.message, 'apply_failed', (error as Error).message, attempt);
-            break;
-          }
-          metrics.retried.inc(labels);
-          await sleep(backoffDelay(attempt, 50, 1000));
         }
+        metrics.retried.inc(labels);
+        await sleep(backoffDelay(attempt, 50, 1000));
       }
     }
   }
 
   /**
    * Applies events, waiting out store outages (transient errors) for as long
-   * as they last. Returns false on the first other error; throws
-   * BatchAbandoned when the broker connection is gone or the process stops
-   * while the store is away (the batch is then redelivered, unacked).
+   * as they last; any other error is returned. Throws BatchAbandoned when the
+   * broker connection is gone, or the process stops while the store is away
+   * (the batch is then redelivered, unacked).
    */
-  async function applyUntilDone(events: CanonicalEvent[], batchId: string, isLost: () => boolean): Promise<boolean> {
+  async function applyUntilDone(events: CanonicalEvent[], batchId: string, isLost: () => boolean): Promise<{ ok: true } | { ok: false; error: unknown }> {
     for (let outage = 0; ; outage++) {
       if (isLost()) throw new BatchAbandoned();
       const endTimer = metrics.batchSeconds.startTimer(labels);
@@ -272,12 +275,11 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
         endTimer();
         metrics.applied.inc(labels, outcome.applied);
         metrics.duplicates.inc(labels, outcome.duplicates);
-        return true;
+        return { ok: true };
       } catch (error) {
         if (!isTransientStoreError(error)) {
           log.warn({ err: error, events: events.length }, 'apply failed');
-          if (events.length === 1) throw error;
-          return false;
+          return { ok: false, error };
         }
         if (stopping) throw new BatchAbandoned();
         metrics.retried.inc(labels, events.length);

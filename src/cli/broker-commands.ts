@@ -47,7 +47,7 @@ export function registerBrokerCommands(program: Command, config: () => Config): 
   errors
     .command('replay')
     .description('send error-queue messages back to the exchange with their original routing key')
-    .option('--limit <n>', 'at most this many', positiveInt, Number.MAX_SAFE_INTEGER)
+    .option('--limit <n>', 'at most this many (all are held while they are republished)', positiveInt, 10_000)
     .action(async (options: { limit: number }) => {
       const c = config();
       const replayed = await withChannel(c, (channel) => replayErrorEntries(channel, c.loymaxErrorQueue, c.loymaxExchange, options.limit));

@@ -1,0 +1,62 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyEvents } from './apply-batch.ts';
+import { forgetAckedBatch } from '../events/pending-acks.ts';
+import { parseLoymaxMessage } from '../ingest/loymax/parse.ts';
+import { loymaxToCanonical } from '../ingest/loymax/to-canonical.ts';
+import { openStore } from '../store/open-store.ts';
+import type { Store } from '../store/db.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.ts';
+
+// The redelivery rule for events without identity, against the real store:
+// what a crash between commit and ack looks like to the apply step.
+let db: TestDatabase;
+let store: Store;
+before(async () => {
+  db = await createTestDatabase();
+  store = await openStore({ databaseUrl: db.url, dataDir: '' });
+});
+after(async () => {
+  await store.close();
+  await db.drop();
+});
+
+const block = (blocked: boolean, redelivered: boolean) => {
+  const body = JSON.stringify({
+    targetBlockState: blocked,
+    cardInfo: { cardId: 13, cardNumber: '020000008' },
+    customerInfo: { customerId: 18, customerUid: 'c3b84d0c-ff92-4e62-b5df-fbd4ec8ad1e4' },
+    eventCode: 'OnBlockCard',
+  });
+  const parsed = parseLoymaxMessage('customer.card.changeBlockState', body);
+  assert.ok(parsed.ok);
+  return loymaxToCanonical(parsed.value, { workspaceId: 'default', messageId: null, redelivered, receivedAt: new Date().toISOString() });
+};
+
+const history = async () =>
+  (await store.query<{ change: string }>("SELECT change FROM card_changes WHERE card_number = '020000008' ORDER BY event_seq")).rows.map((r) => r.change);
+
+test('a batch applied but not acked, redelivered whole, is recognised event by event', async () => {
+  const first = await applyEvents(store, 'default', [block(true, false), block(false, false), block(true, false)], { deliveryBatchId: crypto.randomUUID() });
+  assert.deepEqual(first, { applied: 3, duplicates: 0 });
+
+  const redelivery = await applyEvents(store, 'default', [block(true, true), block(false, true), block(true, true)], { deliveryBatchId: crypto.randomUUID() });
+  assert.deepEqual(redelivery, { applied: 0, duplicates: 3 });
+  assert.deepEqual(await history(), ['blocked', 'unblocked', 'blocked']);
+});
+
+test('once the ack is known to have landed, an identical redelivered message is a new event', async () => {
+  const batchId = crypto.randomUUID();
+  await applyEvents(store, 'default', [block(false, false)], { deliveryBatchId: batchId });
+  await forgetAckedBatch(store, 'default', batchId);
+  // never applied before: the broker redelivers it after a crash before commit
+  const outcome = await applyEvents(store, 'default', [block(false, true)], { deliveryBatchId: crypto.randomUUID() });
+  assert.deepEqual(outcome, { applied: 1, duplicates: 0 });
+  assert.deepEqual((await history()).slice(-2), ['unblocked', 'unblocked']);
+});
+
+test('a message that is not redelivered is always applied, even if identical to one pending', async () => {
+  await applyEvents(store, 'default', [block(true, false)], { deliveryBatchId: crypto.randomUUID() });
+  const outcome = await applyEvents(store, 'default', [block(true, false)]);
+  assert.deepEqual(outcome, { applied: 1, duplicates: 0 });
+});

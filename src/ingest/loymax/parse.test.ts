@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseLoymaxMessage } from './parse.ts';
+import { parseLenientJson } from './lenient-json.ts';
+import { loymaxSeedExamples } from '../../../test/fixtures/loymax/index.ts';
+
+test('every seed example parses under its routing key', () => {
+  for (const { routingKey, body } of loymaxSeedExamples) {
+    const result = parseLoymaxMessage(routingKey, body);
+    assert.ok(result.ok, `${routingKey}: ${!result.ok && result.error.reason}`);
+    assert.equal(result.value.routingKey, routingKey);
+  }
+});
+
+test('the trailing comma of the merge example is accepted; other broken JSON is not', () => {
+  assert.deepEqual(parseLenientJson('{"a": [1, 2,], "b": "x,}",}'), { ok: true, value: { a: [1, 2], b: 'x,}' } });
+  const broken = parseLenientJson('{"a": 1');
+  assert.equal(broken.ok, false);
+});
+
+test('rejections say precisely why', () => {
+  const cases: Array<[string | null, string, string, RegExp]> = [
+    ['customer.registration.begin', '{oops', 'invalid_json', /not JSON/],
+    ['customer.registration.begin', '[1,2]', 'not_an_object', /object/],
+    ['customer.registration.begin', '{"customerInfo":{"customerId":1}}', 'missing_event_code', /eventCode/],
+    ['customer.registration.begin', '{"eventCode":"OnSomethingElse","customerInfo":{"customerId":1}}', 'unknown_event_code', /OnSomethingElse/],
+    ['customer.registration.begin', '{"eventCode":"OnEndRegistration","customerInfo":{"customerId":1}}', 'event_code_mismatch', /customer.registration.finish/],
+    ['customer.registration.begin', '{"eventCode":"OnBeginRegistration","customerInfo":{}}', 'invalid_model', /customerId/],
+    ['customer.card.changeBlockState', '{"eventCode":"OnBlockCard","customerInfo":{"customerId":1},"cardInfo":{"cardNumber":"1"}}', 'invalid_model', /targetBlockState/],
+    [null, '{"eventCode":"Nope"}', 'unknown_event_code', /Nope/],
+  ];
+  for (const [key, body, code, reason] of cases) {
+    const result = parseLoymaxMessage(key, body);
+    assert.equal(result.ok, false, body);
+    if (!result.ok) {
+      assert.equal(result.error.code, code, body);
+      assert.match(result.error.reason, reason);
+    }
+  }
+});
+
+test('a body over the size limit is rejected before it is parsed', () => {
+  const result = parseLoymaxMessage('customer.registration.begin', 'x'.repeat(2000), 1000);
+  assert.ok(!result.ok && result.error.code === 'too_large');
+});
+
+test('without a contract routing key the eventCode decides (a message replayed or sent straight to the queue)', () => {
+  const result = parseLoymaxMessage('smc.customerEvents', '{"eventCode":"OnEndRegistration","customerInfo":{"customerId":"7"}}');
+  assert.ok(result.ok && result.value.routingKey === 'customer.registration.finish');
+});

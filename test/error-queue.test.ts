@@ -1,0 +1,99 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import amqp from 'amqplib';
+import { ERROR_HEADERS, listErrorEntries, replayErrorEntries } from '../src/broker/error-queue.ts';
+import { loymaxSeedExamples } from './fixtures/loymax/index.ts';
+import { eventCount, startTestService, type TestService } from './support/test-service.ts';
+import { drainQueue, queueDepth, TEST_AMQP_URL } from './support/test-broker.ts';
+import { waitFor } from './support/wait-for.ts';
+
+// Bad input never blocks the queue: each bad message goes to the error queue
+// with its reason while the messages behind it are applied.
+let t: TestService;
+before(async () => {
+  t = await startTestService({ consumerMaxMessageBytes: 4096, consumerMaxAttempts: 2 });
+});
+after(() => t.close());
+
+const registration = (customerId: number) => ({ eventCode: 'OnBeginRegistration', customerInfo: { customerId } });
+
+test('poison messages go to the error queue with a reason; the messages behind them are applied', async () => {
+  const purchase = JSON.parse(loymaxSeedExamples.find((e) => e.routingKey === 'purchases.confirm.modelUpdate')!.body);
+  purchase.customerInfo.customerId = 610;
+  purchase.purchaseOperationInfo.description = 'nul \u0000 byte'; // valid JSON the store cannot keep
+  await t.publisher.publish([
+    { body: registration(601), messageId: 'good-1' },
+    { routingKey: 'customer.registration.begin', body: '{"eventCode": "OnBeginRegistration", customerInfo', messageId: 'bad-json' },
+    { routingKey: 'customer.registration.begin', body: registration(602), messageId: 'good-2' },
+    { routingKey: 'customer.card.changeBlockState', body: { eventCode: 'OnTeleportCard', customerInfo: { customerId: 603 } }, messageId: 'bad-code' },
+    { routingKey: 'customer.card.changeBlockState', body: { eventCode: 'OnBlockCard', customerInfo: { customerId: 604 } }, messageId: 'bad-model' },
+    { routingKey: 'customer.registration.finish', body: { ...registration(605), eventCode: 'OnEndRegistration', padding: 'x'.repeat(5000) }, messageId: 'too-big' },
+    { body: purchase, messageId: 'unstorable' },
+    { body: registration(606), messageId: 'good-3' },
+  ]);
+  await waitFor('good messages applied', async () => (await eventCount(t.service)) === 3);
+  await waitFor('five messages in the error queue', async () => (await queueDepth(t.topology.errorQueue)) === 5);
+  for (const id of [601, 602, 606]) assert.equal((await t.get(`/v1/customers/${id}`)).status, 200);
+
+  const connection = await amqp.connect(TEST_AMQP_URL);
+  try {
+    const entries = await listErrorEntries(await connection.createChannel(), t.topology.errorQueue, 50);
+    const byId = Object.fromEntries(entries.map((e) => [e.messageId, e]));
+    assert.equal(byId['bad-json']!.code, 'invalid_json');
+    assert.equal(byId['bad-code']!.code, 'unknown_event_code');
+    assert.match(byId['bad-code']!.reason, /OnTeleportCard/);
+    assert.equal(byId['bad-model']!.code, 'invalid_model');
+    assert.match(byId['bad-model']!.reason, /targetBlockState/);
+    assert.equal(byId['too-big']!.code, 'too_large');
+    assert.equal(byId['unstorable']!.code, 'apply_failed');
+    assert.equal(byId['unstorable']!.attempts, 2);
+    assert.equal(byId['bad-json']!.routingKey, 'customer.registration.begin');
+  } finally {
+    await connection.close();
+  }
+  assert.equal(await queueDepth(t.topology.errorQueue), 5, 'listing leaves the entries in place');
+  const metrics = await fetch(`${t.service.url}/metrics`, { headers: { authorization: `Bearer ${t.apiKey}` } }).then((r) => r.text());
+  assert.match(metrics, /smartcom_events_dead_lettered_total\{source="loymax",reason="invalid_json"\} 1/);
+});
+
+test('`smartcom errors list` shows them and `errors replay` sends them back through the exchange', async () => {
+  const env = {
+    ...process.env,
+    AMQP_URL: TEST_AMQP_URL,
+    LOYMAX_EXCHANGE: t.topology.exchange,
+    LOYMAX_QUEUE: t.topology.queue,
+    LOYMAX_ERROR_QUEUE: t.topology.errorQueue,
+  };
+  const run = promisify(execFile);
+  const listed = await run('node', ['bin/smartcom.js', 'errors', 'list', '--json'], { env });
+  const lines = listed.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.length, 5);
+  assert.ok(lines.every((l) => l.reason.length > 0));
+
+  // The consumer will reject them again (nothing was fixed), so they come back
+  // to the error queue: replay moves each exactly once and loses none.
+  const connection = await amqp.connect(TEST_AMQP_URL);
+  try {
+    const replayed = await replayErrorEntries(await connection.createConfirmChannel(), t.topology.errorQueue, t.topology.exchange, 100);
+    assert.equal(replayed, 5);
+  } finally {
+    await connection.close();
+  }
+  await waitFor('replayed messages rejected again', async () => (await queueDepth(t.topology.errorQueue)) === 5, 30_000);
+  const again = await drainQueue(t.topology.errorQueue);
+  assert.deepEqual(again.map((m) => m.properties.messageId).sort(), ['bad-code', 'bad-json', 'bad-model', 'too-big', 'unstorable']);
+  assert.ok(again.every((m) => typeof m.properties.headers?.[ERROR_HEADERS.reason] === 'string'));
+  assert.equal(await eventCount(t.service), 3);
+});
+
+test('a fixed message replayed from the error queue is applied', async () => {
+  await t.publisher.publish([{ routingKey: 'customer.registration.begin', body: '{"eventCode":"OnBeginRegistration"}', messageId: 'fixable' }]);
+  await waitFor('rejected', async () => (await queueDepth(t.topology.errorQueue)) === 1);
+  // "fixed": here the fix is on the producer side, so the corrected message is replayed
+  const [rejected] = await drainQueue(t.topology.errorQueue);
+  assert.equal(rejected!.properties.headers?.[ERROR_HEADERS.code], 'invalid_model');
+  await t.publisher.publish([{ body: registration(620), messageId: 'fixable' }]);
+  await waitFor('applied', async () => (await t.get('/v1/customers/620')).status === 200);
+});
