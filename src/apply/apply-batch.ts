@@ -13,6 +13,8 @@ import { upsertSubscriptions } from './subscriptions-table.ts';
 export interface ApplyOutcome {
   applied: number;
   duplicates: number;
+  /** Identity-less events remembered under the delivery batch id (see ApplyOptions). */
+  pendingAcks?: number;
 }
 
 /**
@@ -48,8 +50,10 @@ export async function applyEventsInTransaction(
   const fresh = await dropRedeliveredCopies(tx, workspaceId, events);
   const seqById = await appendEvents(tx, workspaceId, fresh);
   const appended = fresh.filter((e) => seqById.has(e.eventId));
+  let pendingAcks = 0;
   if (options.deliveryBatchId) {
     const withoutIdentity = appended.filter((e) => e.identityBasis === 'none');
+    pendingAcks = withoutIdentity.length;
     await recordPendingAcks(
       tx,
       workspaceId,
@@ -77,7 +81,7 @@ export async function applyEventsInTransaction(
     }
   }
   await projectSegment(tx, workspaceId, segment);
-  return { applied: appended.length, duplicates: events.length - appended.length };
+  return { applied: appended.length, duplicates: events.length - appended.length, pendingAcks };
 }
 
 async function projectSegment(tx: Queryable, workspaceId: string, segment: readonly AppliedEvent[]): Promise<void> {

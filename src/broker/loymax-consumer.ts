@@ -230,26 +230,32 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
       });
       pending.push({ message, event });
     }
-    if (pending.length > 0) await applyWithRetries(errorChannel, pending, batchId, isLost);
+    const remembered = pending.length > 0 ? await applyWithRetries(errorChannel, pending, batchId, isLost) : 0;
     if (isLost()) throw new BatchAbandoned();
     channel.ack(batch[batch.length - 1]!, true);
     // Once this answers, the ack has landed and the batch's redelivery
     // records can go.
     metrics.consumerLag.set({ queue: options.queue }, await ackLanded(channel, options.queue));
+    if (remembered === 0) return;
     await forgetAckedBatch(deps.store, options.workspaceId, batchId).catch((error: unknown) =>
       log.warn({ err: error }, 'could not forget an acked batch; a later redelivery of an identical message could be taken for a copy'),
     );
   }
 
-  async function applyWithRetries(errorChannel: ConfirmChannel, pending: Pending[], batchId: string, isLost: () => boolean): Promise<void> {
+  /** Returns how many identity-less events were remembered under batchId. */
+  async function applyWithRetries(errorChannel: ConfirmChannel, pending: Pending[], batchId: string, isLost: () => boolean): Promise<number> {
     const whole = await applyUntilDone(pending.map((p) => p.event), batchId, isLost);
-    if (whole.ok) return;
+    if (whole.ok) return whole.pendingAcks;
+    let remembered = 0;
     // The batch fails for a reason other than the store being away: find the
     // message(s) at fault by applying one at a time, in order.
     for (const item of pending) {
       for (let attempt = 1; ; attempt++) {
         const single = pending.length === 1 && attempt === 1 ? whole : await applyUntilDone([item.event], batchId, isLost);
-        if (single.ok) break;
+        if (single.ok) {
+          remembered += single.pendingAcks;
+          break;
+        }
         if (attempt >= options.maxAttempts) {
           await deadLetter(errorChannel, item.message, 'apply_failed', errorMessage(single.error), attempt);
           break;
@@ -258,6 +264,7 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
         await sleep(backoffDelay(attempt, 50, 1000));
       }
     }
+    return remembered;
   }
 
   /**
@@ -266,7 +273,11 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
    * broker connection is gone, or the process stops while the store is away
    * (the batch is then redelivered, unacked).
    */
-  async function applyUntilDone(events: CanonicalEvent[], batchId: string, isLost: () => boolean): Promise<{ ok: true } | { ok: false; error: unknown }> {
+  async function applyUntilDone(
+    events: CanonicalEvent[],
+    batchId: string,
+    isLost: () => boolean,
+  ): Promise<{ ok: true; pendingAcks: number } | { ok: false; error: unknown }> {
     for (let outage = 0; ; outage++) {
       if (isLost()) throw new BatchAbandoned();
       const endTimer = metrics.batchSeconds.startTimer(labels);
@@ -275,7 +286,7 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
         endTimer();
         metrics.applied.inc(labels, outcome.applied);
         metrics.duplicates.inc(labels, outcome.duplicates);
-        return { ok: true };
+        return { ok: true, pendingAcks: outcome.pendingAcks ?? 0 };
       } catch (error) {
         if (!isTransientStoreError(error)) {
           log.warn({ err: error, events: events.length }, 'apply failed');
