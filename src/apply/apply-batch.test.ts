@@ -38,10 +38,10 @@ const history = async () =>
 
 test('a batch applied but not acked, redelivered whole, is recognised event by event', async () => {
   const first = await applyEvents(store, 'default', [block(true, false), block(false, false), block(true, false)], { deliveryBatchId: crypto.randomUUID() });
-  assert.deepEqual(first, { applied: 3, duplicates: 0 });
+  assert.deepEqual(first, { applied: 3, duplicates: 0, pendingAcks: 3 });
 
   const redelivery = await applyEvents(store, 'default', [block(true, true), block(false, true), block(true, true)], { deliveryBatchId: crypto.randomUUID() });
-  assert.deepEqual(redelivery, { applied: 0, duplicates: 3 });
+  assert.deepEqual(redelivery, { applied: 0, duplicates: 3, pendingAcks: 0 });
   assert.deepEqual(await history(), ['blocked', 'unblocked', 'blocked']);
 });
 
@@ -51,12 +51,12 @@ test('once the ack is known to have landed, an identical redelivered message is 
   await forgetAckedBatch(store, 'default', batchId);
   // never applied before: the broker redelivers it after a crash before commit
   const outcome = await applyEvents(store, 'default', [block(false, true)], { deliveryBatchId: crypto.randomUUID() });
-  assert.deepEqual(outcome, { applied: 1, duplicates: 0 });
+  assert.deepEqual(outcome, { applied: 1, duplicates: 0, pendingAcks: 1 });
   assert.deepEqual((await history()).slice(-2), ['unblocked', 'unblocked']);
 });
 
 test('a message that is not redelivered is always applied, even if identical to one pending', async () => {
   await applyEvents(store, 'default', [block(true, false)], { deliveryBatchId: crypto.randomUUID() });
   const outcome = await applyEvents(store, 'default', [block(true, false)]);
-  assert.deepEqual(outcome, { applied: 1, duplicates: 0 });
+  assert.deepEqual(outcome, { applied: 1, duplicates: 0, pendingAcks: 0 });
 });
