@@ -9,7 +9,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { Store } from '../store/db.ts';
 import { backoffDelay, sleep } from './backoff.ts';
 import { ackLanded, sendToErrorQueue } from './error-queue.ts';
-import { forgetAckedBatch } from '../events/pending-acks.ts';
+import { forgetAckedBatch, forgetPendingAcksBefore, storeClock } from '../events/pending-acks.ts';
 import { applyLoymaxTopology, type LoymaxTopology } from './topology.ts';
 import { isTransientStoreError } from './transient-errors.ts';
 
@@ -46,6 +46,12 @@ class BatchAbandoned extends Error {}
 
 const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+interface RedeliverySweep {
+  /** The store's clock when the session started; null if it could not be read. */
+  sessionStartedAt: string | null;
+  done: boolean;
+}
+
 interface Pending {
   message: ConsumeMessage;
   event: CanonicalEvent;
@@ -77,14 +83,20 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
 
   const supervisor = (async () => {
     let failures = 0;
+    let standingBy = false;
     while (!stopping) {
-      setState('connecting');
+      // A standby trying to take over stays 'standby' (ready) until it either
+      // takes over or fails to reach the broker.
+      if (!standingBy) setState('connecting');
       try {
         current = await openSession();
         failures = 0;
+        // stop() came while the session was opening, when there was none to stop
+        if (stopping) await current.stop();
         const outcome = await current.finished;
         current = null;
         if (outcome === 'standby') {
+          standingBy = true;
           setState('standby');
           await sleep(options.standbyRetryMs);
           continue;
@@ -93,7 +105,9 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
         current = null;
         log.warn({ err: error }, 'broker session failed');
       }
+      standingBy = false;
       if (stopping) break;
+      setState('connecting');
       const delay = backoffDelay(failures++, 250, options.reconnectMaxDelayMs);
       log.info({ delayMs: delay }, 'reconnecting to the broker');
       await sleep(delay);
@@ -123,6 +137,7 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
       const errorChannel = await connection.createConfirmChannel();
       errorChannel.on('error', (error) => log.warn({ err: error }, 'error-queue channel error'));
       await channel.prefetch(options.prefetch);
+      const sweep: RedeliverySweep = { sessionStartedAt: await storeClock(deps.store).catch(() => null), done: false };
       // A channel the broker closes (an ack it refuses, its consumer_timeout)
       // takes the consumer with it while the connection stays up: close the
       // connection too, so the session ends and the supervisor starts over.
@@ -168,12 +183,17 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
         draining = drain()
           .catch((error) => {
             if (!(error instanceof BatchAbandoned)) log.error({ err: error }, 'batch failed; closing the connection so it is redelivered');
+            // Nothing more is applied from this connection: what it delivered comes back.
+            lost = true;
             void connection.close().catch(() => {});
           })
           .finally(() => {
             draining = null;
-            if (buffer.length >= options.batchSize) kick();
-            else if (buffer.length > 0 && !lost) timer ??= setTimeout(kick, options.batchWaitMs);
+            // Kicking again with the connection gone would throw BatchAbandoned
+            // at once and kick again: a microtask loop that starves the process.
+            if (lost) buffer.length = 0;
+            else if (buffer.length >= options.batchSize) kick();
+            else if (buffer.length > 0) timer ??= setTimeout(kick, options.batchWaitMs);
           });
       }
 
@@ -181,7 +201,7 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
         while (buffer.length > 0) {
           if (lost) throw new BatchAbandoned();
           const batch = buffer.splice(0, options.batchSize);
-          await processBatch(channel, errorChannel, batch, () => lost);
+          await processBatch(channel, errorChannel, batch, () => lost, sweep);
         }
       }
 
@@ -212,7 +232,13 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
     }
   }
 
-  async function processBatch(channel: Channel, errorChannel: ConfirmChannel, batch: ConsumeMessage[], isLost: () => boolean): Promise<void> {
+  async function processBatch(
+    channel: Channel,
+    errorChannel: ConfirmChannel,
+    batch: ConsumeMessage[],
+    isLost: () => boolean,
+    sweep: RedeliverySweep,
+  ): Promise<void> {
     const receivedAt = new Date().toISOString();
     const batchId = randomUUID();
     const pending: Pending[] = [];
@@ -236,9 +262,25 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
     // Once this answers, the ack has landed and the batch's redelivery
     // records can go.
     metrics.consumerLag.set({ queue: options.queue }, await ackLanded(channel, options.queue));
-    if (remembered === 0) return;
-    await forgetAckedBatch(deps.store, options.workspaceId, batchId).catch((error: unknown) =>
-      log.warn({ err: error }, 'could not forget an acked batch; a later redelivery of an identical message could be taken for a copy'),
+    if (remembered > 0) {
+      await forgetAckedBatch(deps.store, options.workspaceId, batchId).catch((error: unknown) =>
+        log.warn({ err: error }, 'could not forget an acked batch; a later redelivery of an identical message could be taken for a copy'),
+      );
+    }
+    await sweepStalePendingAcks(sweep, batch);
+  }
+
+  /**
+   * Requeued messages go back to the head of the queue, so once a session
+   * sees a message delivered for the first time, every redelivery from
+   * before the session has passed: records older than the session (left by
+   * a process that died between its ack and its clean-up) can go.
+   */
+  async function sweepStalePendingAcks(sweep: RedeliverySweep, batch: ConsumeMessage[]): Promise<void> {
+    if (sweep.done || sweep.sessionStartedAt === null || batch.every((m) => m.fields.redelivered)) return;
+    sweep.done = true;
+    await forgetPendingAcksBefore(deps.store, options.workspaceId, sweep.sessionStartedAt).catch((error: unknown) =>
+      log.warn({ err: error }, 'could not sweep stale redelivery records'),
     );
   }
 

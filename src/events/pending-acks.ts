@@ -45,3 +45,15 @@ export async function removePendingAcks(tx: Queryable, workspaceId: string, even
 export async function forgetAckedBatch(db: Queryable, workspaceId: string, batchId: string): Promise<void> {
   await db.query('DELETE FROM pending_acks WHERE workspace_id = $1 AND batch_id = $2', [workspaceId, batchId]);
 }
+
+/** Drops records older than `before` (the store's clock): see the consumer's sweep. */
+export async function forgetPendingAcksBefore(db: Queryable, workspaceId: string, before: string): Promise<void> {
+  await db.query('DELETE FROM pending_acks WHERE workspace_id = $1 AND created_at < $2', [workspaceId, before]);
+}
+
+/** The store's own clock, so records are compared with times from the same clock. */
+export async function storeClock(db: Queryable): Promise<string> {
+  const result = await db.query<{ now: Date | string }>('SELECT now() AS now');
+  const now = result.rows[0]!.now;
+  return now instanceof Date ? now.toISOString() : new Date(now).toISOString();
+}

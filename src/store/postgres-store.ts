@@ -6,7 +6,9 @@ import type { Queryable, Store } from './db.ts';
 pg.types.setTypeParser(20, (value) => Number(value));
 
 export function openPostgresStore(connectionString: string, poolSize = 10): Store {
-  const pool = new pg.Pool({ connectionString, max: poolSize });
+  // A store that silently drops packets must fail a connect attempt rather
+  // than hang the consumer: the failure is then retried as an outage.
+  const pool = new pg.Pool({ connectionString, max: poolSize, connectionTimeoutMillis: 10_000, keepAlive: true });
   // An idle client losing its connection (database restart) must not crash
   // the process; the next query gets a fresh client.
   pool.on('error', () => {});

@@ -5,6 +5,7 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   for (;;) {
     try {
       const value = await check();
+      lastError = undefined;
       if (value !== undefined && value !== false) return value;
     } catch (error) {
       lastError = error;
