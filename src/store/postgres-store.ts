@@ -18,6 +18,12 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
     async transaction(fn) {
       const client = await pool.connect();
       let broken = false;
+      // A checked-out client is not covered by the pool's error listener: a
+      // connection lost mid-transaction would otherwise crash the process.
+      const markBroken = () => {
+        broken = true;
+      };
+      client.on('error', markBroken);
       try {
         await client.query('BEGIN');
         const result = await fn(client as unknown as Queryable);
@@ -29,6 +35,7 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
         });
         throw error;
       } finally {
+        client.off('error', markBroken);
         client.release(broken);
       }
     },
