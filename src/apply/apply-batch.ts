@@ -6,6 +6,7 @@ import { applyMerge } from './apply-merge.ts';
 import { upsertAttributes, insertAttributeChanges } from './attributes-table.ts';
 import { insertCardChanges, upsertCards } from './cards-table.ts';
 import { findMergeTargets, upsertCustomers } from './customers-table.ts';
+import { projectDetails } from './project-details.ts';
 import { upsertPurchases, upsertRefunds } from './receipts-table.ts';
 import { reduceSegment, type AppliedEvent } from './reduce-segment.ts';
 import { upsertSubscriptions } from './subscriptions-table.ts';
@@ -95,6 +96,7 @@ async function projectSegment(tx: Queryable, workspaceId: string, segment: reado
   await upsertSubscriptions(tx, workspaceId, rows.subscriptions);
   await upsertPurchases(tx, workspaceId, rows.purchases);
   await upsertRefunds(tx, workspaceId, rows.refunds);
+  await projectDetails(tx, workspaceId, segment);
 }
 
 /**

@@ -5,6 +5,7 @@ import { moveCards } from './cards-table.ts';
 import { moveAttributes } from './attributes-table.ts';
 import { moveSubscriptions } from './subscriptions-table.ts';
 import { moveReceipts } from './receipts-table.ts';
+import { customerRowOf } from './reduce-segment.ts';
 
 /**
  * Merges one profile into another: everything of the merged profile moves to
@@ -22,21 +23,7 @@ export async function applyMerge(
   const from = event.customer;
   const into = event.change.into;
   // Both profiles exist afterwards even if nothing else was heard of them yet.
-  const identities = [from, into].map((ref) => ({
-    customer_key: ref.key,
-    source: ref.source,
-    external_id: ref.externalId,
-    customer_uid: ref.uid,
-    customer_code: ref.code,
-    account_group_id: ref.accountGroupId,
-    identifier_id: ref.identifierId,
-    mobile_device_id: ref.mobileDeviceId,
-    application_id: ref.applicationId,
-    registration_started_at: null,
-    registration_completed_at: null,
-    seen_at: event.receivedAt,
-  }));
-  await upsertCustomers(tx, workspaceId, identities);
+  await upsertCustomers(tx, workspaceId, [from, into].map((ref) => customerRowOf(ref, event.receivedAt)));
 
   const fromKey = resolve.get(from.key) ?? from.key;
   const intoKey = resolve.get(into.key) ?? into.key;

@@ -1,4 +1,5 @@
 import type { CanonicalEvent, CardSnapshot, CustomerRef } from '../events/canonical.ts';
+import { bareCustomerRef } from '../events/customer-ref.ts';
 
 /**
  * Folds a run of events (no merge inside) into one row per changed entity, so
@@ -256,20 +257,7 @@ export function reduceSegment(applied: readonly AppliedEvent[]): SegmentRows {
 function touchCustomer(customers: Map<string, CustomerRow>, ref: CustomerRef, seenAt: string): CustomerRow {
   const row = customers.get(ref.key);
   if (!row) {
-    const created: CustomerRow = {
-      customer_key: ref.key,
-      source: ref.source,
-      external_id: ref.externalId,
-      customer_uid: ref.uid,
-      customer_code: ref.code,
-      account_group_id: ref.accountGroupId,
-      identifier_id: ref.identifierId,
-      mobile_device_id: ref.mobileDeviceId,
-      application_id: ref.applicationId,
-      registration_started_at: null,
-      registration_completed_at: null,
-      seen_at: seenAt,
-    };
+    const created = customerRowOf(ref, seenAt);
     customers.set(ref.key, created);
     return created;
   }
@@ -284,20 +272,28 @@ function touchCustomer(customers: Map<string, CustomerRow>, ref: CustomerRef, se
   return row;
 }
 
+/** A customers row for a profile first seen now. */
+export function customerRowOf(ref: CustomerRef, seenAt: string): CustomerRow {
+  return {
+    customer_key: ref.key,
+    source: ref.source,
+    external_id: ref.externalId,
+    customer_uid: ref.uid,
+    customer_code: ref.code,
+    account_group_id: ref.accountGroupId,
+    identifier_id: ref.identifierId,
+    mobile_device_id: ref.mobileDeviceId,
+    application_id: ref.applicationId,
+    registration_started_at: null,
+    registration_completed_at: null,
+    seen_at: seenAt,
+  };
+}
+
 /** A bare reference for a profile known only by its key (a merge target). */
 export function refFromKey(key: string): CustomerRef {
   const colon = key.indexOf(':');
-  return {
-    key,
-    source: key.slice(0, colon),
-    externalId: key.slice(colon + 1),
-    uid: null,
-    code: null,
-    accountGroupId: null,
-    identifierId: null,
-    mobileDeviceId: null,
-    applicationId: null,
-  };
+  return bareCustomerRef(key.slice(0, colon), key.slice(colon + 1));
 }
 
 function mergeCard(

@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.ts';
+import { startBonusWorker } from '../bonus/bonus-worker.ts';
 import { startLoymaxConsumer, type LoymaxConsumer } from '../broker/loymax-consumer.ts';
 import { buildApp } from '../http/app.ts';
 import { createMetrics, type Metrics } from '../metrics/metrics.ts';
@@ -50,6 +51,13 @@ export async function startService(config: Config, logger: Logger = pino({ level
     : null;
   if (!consumer) logger.info('AMQP_URL is not set: the Loymax consumer is off (set it to consume smc.customerEvents)');
 
+  const bonusWorker = config.bonusWorker
+    ? startBonusWorker(
+        { batchSize: config.bonusBatchSize, pollMs: config.bonusPollMs, maxAttempts: config.bonusMaxAttempts, retryMaxDelayMs: config.reconnectMaxDelayMs },
+        { store, log: logger.child({ part: 'bonus-worker' }) },
+      )
+    : null;
+
   const app = await buildApp({ store, metrics, logger: logger.child({ part: 'http' }), consumer: consumer ?? undefined });
   const url = await app.listen({ host: config.httpHost, port: config.httpPort });
   logger.info({ url, docs: `${url}/docs`, store: store.kind }, 'smartcom is up');
@@ -62,6 +70,7 @@ export async function startService(config: Config, logger: Logger = pino({ level
     url,
     async stop() {
       await app.close();
+      await bonusWorker?.stop();
       await consumer?.stop();
       await store.close();
     },

@@ -4,6 +4,8 @@ import { registerServeCommand } from './serve-command.ts';
 import { registerKeyCommands } from './key-commands.ts';
 import { registerBrokerCommands } from './broker-commands.ts';
 import { registerStoreCommands } from './store-commands.ts';
+import { registerWebhookCommands } from './webhook-commands.ts';
+import { registerIdentityCommands } from './identity-commands.ts';
 
 const program = new Command('smartcom').description('Loyalty data and communications hub').showHelpAfterError();
 const config = () => loadConfig();
@@ -11,6 +13,8 @@ registerServeCommand(program, config);
 registerStoreCommands(program, config);
 registerKeyCommands(program, config);
 registerBrokerCommands(program, config);
+registerWebhookCommands(program, config);
+registerIdentityCommands(program, config);
 
 try {
   await program.parseAsync(process.argv);

@@ -27,6 +27,10 @@ export const ConfigSchema = Type.Object({
   consumerMaxMessageBytes: Type.Integer({ default: 1_048_576, minimum: 1 }),
   consumerStandbyRetryMs: Type.Integer({ default: 2000, minimum: 50, description: 'How often a standby consumer tries to take over.' }),
   reconnectMaxDelayMs: Type.Integer({ default: 15000, minimum: 100 }),
+  bonusWorker: Type.Boolean({ default: true, description: 'Run the background process of the bonus commands in this process.' }),
+  bonusBatchSize: Type.Integer({ default: 2000, minimum: 1, description: 'Bonus command items processed per transaction (whole commands, at least one).' }),
+  bonusPollMs: Type.Integer({ default: 50, minimum: 1, description: 'How often an idle bonus worker looks for queued items.' }),
+  bonusMaxAttempts: Type.Integer({ default: 5, minimum: 1, description: 'Failures of one bonus command, processed alone, before its items are recorded as failed.' }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -48,6 +52,10 @@ const ENV_NAMES: Record<keyof Config, string> = {
   consumerMaxMessageBytes: 'CONSUMER_MAX_MESSAGE_BYTES',
   consumerStandbyRetryMs: 'CONSUMER_STANDBY_RETRY_MS',
   reconnectMaxDelayMs: 'RECONNECT_MAX_DELAY_MS',
+  bonusWorker: 'BONUS_WORKER',
+  bonusBatchSize: 'BONUS_BATCH_SIZE',
+  bonusPollMs: 'BONUS_POLL_MS',
+  bonusMaxAttempts: 'BONUS_MAX_ATTEMPTS',
 };
 
 export const configEnvNames = ENV_NAMES;

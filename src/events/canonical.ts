@@ -104,7 +104,76 @@ export type ProfileChange =
     }
   | { kind: 'purchaseConfirmed'; receipt: Receipt }
   | { kind: 'purchaseRefunded'; receipt: Receipt; refundedPurchaseId: string | null; refundedExternalPurchaseId: string | null }
-  | { kind: 'profilesMerged'; into: CustomerRef };
+  | { kind: 'profilesMerged'; into: CustomerRef }
+  // Sources with free-form profiles (Capillary): fields, identifiers, groups.
+  | { kind: 'profileDetailsChanged'; fields: ProfileField[]; fieldChanges: ProfileFieldChange[]; identifiers: CustomerIdentifier[] }
+  | { kind: 'channelSubscriptionsChanged'; subscriptions: ChannelSubscription[]; identifiers: CustomerIdentifier[] }
+  | { kind: 'groupChanged'; action: 'created' | 'updated' | 'memberAdded' | 'memberRemoved'; group: GroupRef; members: GroupMember[] }
+  | {
+      kind: 'groupPointsContributed';
+      group: GroupRef;
+      members: GroupMember[];
+      points: number;
+      loyaltyProgramId: string | null;
+      loyaltyProgram: unknown;
+      activity: unknown;
+    }
+  /** The source deleted the customer's personal data: erase it everywhere, keep a tombstone. */
+  | { kind: 'personalDataErased'; reason: string | null }
+  /** An operator said two linked profiles are not the same person. */
+  | { kind: 'identityLinkUndone'; otherKey: string };
+
+/**
+ * An identifier a profile can be found (and linked) by. kind is one of
+ * IDENTIFIER_KINDS (events/identifier-kinds.ts) or the source's own name for
+ * it; channel says where it lives (instore, wechat, facebook ...). A single
+ * identifier is the profile's one value of that kind on that channel: a
+ * newer one replaces it.
+ */
+export interface CustomerIdentifier {
+  channel: string;
+  kind: string;
+  value: string;
+  single: boolean;
+}
+
+export type ProfileFieldType = 'standard' | 'custom' | 'extended';
+export interface ProfileField {
+  type: ProfileFieldType;
+  name: string;
+  value: string | null;
+}
+export interface ProfileFieldChange {
+  type: ProfileFieldType;
+  name: string;
+  previousValue: string | null;
+  currentValue: string | null;
+}
+
+export interface ChannelSubscription {
+  channel: string;
+  sourceAccountId: string | null;
+  /** Transactional or promotional (the source's priority name). */
+  priority: string | null;
+  status: string | null;
+  previousStatus: string | null;
+  sourceName: string | null;
+  ouId: string | null;
+  ouCode: string | null;
+}
+
+export interface GroupRef {
+  groupId: string;
+  name: string | null;
+}
+
+export interface GroupMember {
+  customer: CustomerRef;
+  role: string | null;
+  /** What the event says about this member. */
+  position: 'primary' | 'added' | 'removed' | 'contributor';
+  identifiers: CustomerIdentifier[];
+}
 
 export const SUBSCRIPTION_CHANNELS = ['mail', 'push', 'sms', 'viber', 'chatBot', 'socialNetworks'] as const;
 export type SubscriptionChannel = (typeof SUBSCRIPTION_CHANNELS)[number];

@@ -6,6 +6,8 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { Store } from '../store/db.ts';
 import { createApiKeyAuth } from './auth.ts';
 import { installErrorHandler } from './errors.ts';
+import { registerBonusRoutes } from './routes/bonus.ts';
+import { registerCapillaryWebhookRoutes } from './routes/capillary-webhooks.ts';
 import { registerCustomerRoutes } from './routes/customers.ts';
 import { registerHealthRoutes, type ConsumerStatus } from './routes/health.ts';
 
@@ -36,5 +38,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerHealthRoutes(app, deps);
   registerCustomerRoutes(app, deps);
+  registerCapillaryWebhookRoutes(app, deps);
+  registerBonusRoutes(app, deps);
   return app;
 }

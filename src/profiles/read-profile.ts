@@ -1,5 +1,7 @@
 import type { Queryable } from '../store/db.ts';
+import { readBonusSection, type BonusAccountView } from '../bonus/read-bonus-account.ts';
 import { isoOrNull } from '../events/event-log.ts';
+import { readProfileDetails, type ProfileDetails } from './read-profile-details.ts';
 import { readPurchases, type PurchaseView } from './read-purchases.ts';
 import type { ResolvedCustomer } from './resolve-customer.ts';
 
@@ -43,7 +45,7 @@ export interface SubscriptionView {
   updatedAt: string | null;
 }
 
-export interface ProfileView {
+export interface ProfileView extends ProfileDetails {
   id: string;
   resolvedFrom: string | null;
   source: string;
@@ -61,6 +63,8 @@ export interface ProfileView {
   purchases: PurchaseView[];
   purchaseTotals: { count: number; amount: number; refundedAmount: number };
   mergedFrom: string[];
+  /** Bonus status and balance; set on profiles of source `bonus`. */
+  bonus: BonusAccountView | null;
   firstSeenAt: string | null;
   lastEventAt: string | null;
 }
@@ -99,6 +103,8 @@ export async function readProfile(db: Queryable, workspaceId: string, customer: 
     purchases,
     purchaseTotals: totals,
     mergedFrom: customer.memberKeys.filter((k) => k !== customer.key),
+    ...(await readProfileDetails(db, workspaceId, customer.key)),
+    bonus: await readBonusSection(db, workspaceId, customer.key),
     firstSeenAt: isoOrNull(c.first_seen_at),
     lastEventAt: isoOrNull(c.last_event_at),
   };

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../../src/store/db.ts';
+import pino from 'pino';
+import { startBonusWorker } from '../../src/bonus/bonus-worker.ts';
+import type { Queryable, Store } from '../../src/store/db.ts';
 import { waitFor } from './wait-for.ts';
 
 /** A client of the bonus endpoints for tests: `url` and `apiKey` of a running service. */
@@ -53,7 +55,7 @@ export const item = (fields: Record<string, unknown>): Record<string, unknown> =
 
 /** Items still waiting for the background process (the queue), in every workspace. */
 export async function queuedItems(db: Queryable): Promise<number> {
-  const result = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM bonus_queue");
+  const result = await db.query<{ n: number }>("SELECT COALESCE(sum(queued_count), 0)::int AS n FROM bonus_commands WHERE state = 'queued'");
   return Number(result.rows[0]?.n ?? 0);
 }
 
@@ -70,4 +72,12 @@ export async function balanceMismatches(db: Queryable): Promise<Array<{ workspac
       WHERE c.balance <> COALESCE(o.total, 0)`,
   );
   return result.rows;
+}
+
+/** More background workers on the same store (beside the service's own), so batches really are claimed side by side. */
+export function startExtraWorkers(store: Store, count: number, batchSize: number): { stop(): Promise<void> } {
+  const workers = Array.from({ length: count }, () =>
+    startBonusWorker({ batchSize, pollMs: 5, maxAttempts: 5, retryMaxDelayMs: 1000 }, { store, log: pino({ level: 'silent' }) }),
+  );
+  return { stop: async () => void (await Promise.all(workers.map((w) => w.stop()))) };
 }

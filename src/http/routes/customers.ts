@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { listEventsOfCustomers } from '../../events/event-log.ts';
 import { findCustomerKeys, type LookupKind } from '../../profiles/find-customers.ts';
 import { readProfile } from '../../profiles/read-profile.ts';
+import { registerCustomerLinkRoutes } from './customer-links.ts';
 import { readPurchases, readUnlinkedRefunds } from '../../profiles/read-purchases.ts';
 import { customerKeyOf, resolveCustomer } from '../../profiles/resolve-customer.ts';
 import type { Store } from '../../store/db.ts';
@@ -18,8 +19,15 @@ const LookupQuery = Type.Object({
   phone: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   email: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
   uid: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'customerUid or customerCode' })),
+  externalId: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'a Capillary (instore) external id' })),
+  cardExternalId: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  accountId: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'an account id on a channel (wechat, facebook, line …); narrow with channel' })),
+  identifier: Type.Optional(Type.String({ minLength: 3, maxLength: 330, pattern: '^[^:]+:.+$', description: '`type:value`, any identifier type a source reported (e.g. `unionId:abc`); narrow with channel' })),
+  channel: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'with accountId or identifier: only this channel' })),
 });
+const LOOKUP_FIELDS = ['cardNumber', 'phone', 'email', 'uid', 'externalId', 'cardExternalId', 'accountId', 'identifier'] as const;
 
+const splitIdentifier = (text: string): [string, string] => [text.slice(0, text.indexOf(':')), text.slice(text.indexOf(':') + 1)];
 const notFound = (id: string) => ({ error: 'customer_not_found', message: `no customer ${id} in this workspace` });
 const security = [{ apiKey: [] }];
 
@@ -51,20 +59,24 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: { store: Stor
     {
       schema: {
         tags: ['customers'],
-        summary: 'Find profiles by exactly one identifier: card number (or barcode), phone, e-mail or uid',
+        summary: 'Find profiles by exactly one identifier: card number (or barcode), phone, e-mail, uid, external id, card external id, channel account id or any reported identifier',
         querystring: LookupQuery,
         security,
       },
     },
     async (request, reply) => {
-      const query = request.query as Partial<Record<'cardNumber' | 'phone' | 'email' | 'uid', string>>;
-      const given = (['cardNumber', 'phone', 'email', 'uid'] as const).filter((k) => query[k] !== undefined);
+      const query = request.query as Partial<Record<(typeof LOOKUP_FIELDS)[number] | 'channel', string>>;
+      const given = LOOKUP_FIELDS.filter((k) => query[k] !== undefined);
       if (given.length !== 1) {
-        return reply.code(400).send({ error: 'invalid_request', message: 'give exactly one of cardNumber, phone, email, uid' });
+        return reply.code(400).send({ error: 'invalid_request', message: `give exactly one of ${LOOKUP_FIELDS.join(', ')}` });
       }
       const field = given[0]!;
+      if (query.channel !== undefined && field !== 'accountId' && field !== 'identifier') {
+        return reply.code(400).send({ error: 'invalid_request', message: 'channel narrows accountId or identifier only' });
+      }
       const kind: LookupKind = field === 'cardNumber' ? 'card' : field;
-      const keys = await findCustomerKeys(db, request.workspaceId, kind, query[field]!);
+      const [identifierType, identifierValue] = field === 'identifier' ? splitIdentifier(query.identifier!) : [undefined, query[field]!];
+      const keys = await findCustomerKeys(db, request.workspaceId, kind, identifierValue, { channel: query.channel, identifierType });
       const profiles = [];
       for (const key of keys) {
         const customer = await resolveCustomer(db, request.workspaceId, key);
@@ -120,4 +132,6 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: { store: Stor
       return { customerId: customer.key, purchases, unlinkedRefunds };
     },
   );
+
+  registerCustomerLinkRoutes(app, deps);
 }

@@ -1,0 +1,128 @@
+import { DEFAULT_LINK_KINDS } from '../events/identifier-kinds.ts';
+import type { Queryable, Store } from '../store/db.ts';
+import type { TableWrite } from './combined-writes.ts';
+import type { DetailRows } from './reduce-details.ts';
+
+/**
+ * Identity links: two profiles of different sources in one workspace that
+ * share an identifier of a kind the workspace's rule names (default: card
+ * number, external id) are linked. A link is a visible relation, not a
+ * merge: nothing moves, so undoing it is exact. An undone link keeps its
+ * row and is never re-created by the rule.
+ *
+ * Identifiers come from three places: customer_identifiers (any source that
+ * reports them as such), cards (card numbers) and attributes (phones and
+ * e-mails of the core source).
+ */
+
+const LINK_SQL = (touched: string) => `
+WITH rule AS (
+  SELECT json_array_elements_text(COALESCE((SELECT link_kinds::json FROM identity_link_rules WHERE workspace_id = $1), $2::json)) AS kind
+),
+touched AS (${touched}),
+mine AS (
+  SELECT i.customer_key, i.kind, i.lookup_value AS value
+    FROM customer_identifiers i JOIN touched t ON t.customer_key = i.customer_key
+   WHERE i.workspace_id = $1 AND i.kind IN (SELECT kind FROM rule)
+  UNION
+  SELECT c.customer_key, 'card', c.card_number
+    FROM cards c JOIN touched t ON t.customer_key = c.customer_key
+   WHERE c.workspace_id = $1 AND 'card' IN (SELECT kind FROM rule)
+  UNION
+  SELECT a.customer_key, a.lookup_kind, a.lookup_value
+    FROM attributes a JOIN touched t ON t.customer_key = a.customer_key
+   WHERE a.workspace_id = $1 AND a.lookup_kind IN (SELECT kind FROM rule)
+),
+shared AS (
+  SELECT m.customer_key AS mine, o.customer_key AS other, m.kind, m.value
+    FROM mine m JOIN customer_identifiers o ON o.workspace_id = $1 AND o.kind = m.kind AND o.lookup_value = m.value
+  UNION ALL
+  SELECT m.customer_key, o.customer_key, m.kind, m.value
+    FROM mine m JOIN cards o ON o.workspace_id = $1 AND m.kind = 'card' AND o.card_number = m.value
+  UNION ALL
+  SELECT m.customer_key, o.customer_key, m.kind, m.value
+    FROM mine m JOIN attributes o ON o.workspace_id = $1 AND o.lookup_kind = m.kind AND o.lookup_value = m.value
+)
+INSERT INTO identity_links (workspace_id, key_a, key_b, kind, value, linked_at, linked_by_seq)
+SELECT DISTINCT ON (LEAST(mine, other), GREATEST(mine, other))
+       $1, LEAST(mine, other), GREATEST(mine, other), kind, value, $3::timestamptz, $4::bigint
+  FROM shared
+ WHERE split_part(mine, ':', 1) <> split_part(other, ':', 1)
+ ORDER BY LEAST(mine, other), GREATEST(mine, other), kind, value
+ON CONFLICT (workspace_id, key_a, key_b) DO NOTHING`;
+
+/**
+ * Links the given profiles to every profile of another source sharing a
+ * linkable identifier with them. Skipped when the workspace has no profile
+ * of another source (the common single-source case costs one index probe).
+ */
+export async function linkSharedIdentifiers(
+  tx: Queryable,
+  workspaceId: string,
+  keys: readonly string[],
+  linked: { at: string; seq: number | null },
+): Promise<void> {
+  if (keys.length === 0) return;
+  const sources = new Set(keys.map(sourceOf));
+  if (sources.size === 1) {
+    const [source] = sources;
+    const other = await tx.query<{ found: boolean }>(
+      // two index ranges; written as one OR, the planner filters the whole workspace
+      `SELECT EXISTS (SELECT 1 FROM customers WHERE workspace_id = $1 AND source < $2)
+           OR EXISTS (SELECT 1 FROM customers WHERE workspace_id = $1 AND source > $2) AS found`,
+      [workspaceId, source],
+    );
+    if (!other.rows[0]?.found) return;
+  }
+  await tx.query(LINK_SQL('SELECT json_array_elements_text($5::json) AS customer_key'), [
+    workspaceId,
+    JSON.stringify(DEFAULT_LINK_KINDS),
+    linked.at,
+    linked.seq,
+    JSON.stringify(keys),
+  ]);
+}
+
+/** An operator undid these links (or ruled them out before they existed). */
+export function undoLinks(rows: DetailRows['linkUndos']): TableWrite {
+  return {
+    rows,
+    statement: (param) => `INSERT INTO identity_links AS l (workspace_id, key_a, key_b, undone_at, undone_by_seq)
+     SELECT $1, r.key_a, r.key_b, r.undone_at, r.event_seq
+       FROM json_to_recordset(${param}::json) AS r(key_a text, key_b text, undone_at timestamptz, event_seq bigint)
+     ON CONFLICT (workspace_id, key_a, key_b) DO UPDATE SET undone_at = EXCLUDED.undone_at, undone_by_seq = EXCLUDED.undone_by_seq
+     WHERE l.undone_at IS NULL`,
+  };
+}
+
+// The same advisory lock as applyEvents: relinking must not interleave with a batch.
+const APPLY_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('smartcom.apply:' || $1))";
+
+/**
+ * Makes a workspace's links match its rule after the rule changed: links of
+ * kinds the rule no longer names are dropped (undone ones stay undone), and
+ * every profile is linked by the kinds it names now. Returns the number of
+ * active links afterwards.
+ */
+export async function relinkWorkspace(store: Store, workspaceId: string): Promise<number> {
+  return store.transaction(async (tx) => {
+    await tx.query(APPLY_LOCK_SQL, [workspaceId]);
+    await tx.query(
+      `DELETE FROM identity_links
+        WHERE workspace_id = $1 AND undone_at IS NULL
+          AND kind NOT IN (SELECT json_array_elements_text(COALESCE(
+                (SELECT link_kinds::json FROM identity_link_rules WHERE workspace_id = $1), $2::json)))`,
+      [workspaceId, JSON.stringify(DEFAULT_LINK_KINDS)],
+    );
+    await tx.query(LINK_SQL('SELECT customer_key FROM customers WHERE workspace_id = $1'), [
+      workspaceId,
+      JSON.stringify(DEFAULT_LINK_KINDS),
+      new Date().toISOString(),
+      null,
+    ]);
+    const count = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM identity_links WHERE workspace_id = $1 AND undone_at IS NULL', [workspaceId]);
+    return Number(count.rows[0]?.n ?? 0);
+  });
+}
+
+const sourceOf = (key: string) => key.slice(0, Math.max(0, key.indexOf(':')));

@@ -1,0 +1,90 @@
+import { ERASED_PAYLOAD_KEY, erasedPayload } from '../events/erased-payload.ts';
+import type { Queryable } from '../store/db.ts';
+import type { TableWrite } from './combined-writes.ts';
+import type { ErasureRow } from './reduce-details.ts';
+
+/**
+ * Erasing a customer's personal data: everything that identifies them goes
+ * (fields and their history, identifiers, cards, phone and e-mail
+ * attributes, channel accounts, identity links, what triggered their points
+ * contributions, and the payloads of every logged event that mentions
+ * them); what stays is a tombstone, the profile key with its first and last
+ * event times, group memberships and points, so that later events for the
+ * key are recognised (reduceDetails) and stored without personal data.
+ */
+
+/** Which of these keys belong to customers erased before. */
+export async function findErased(tx: Queryable, workspaceId: string, keys: readonly string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const result = await tx.query<{ customer_key: string }>(
+    `SELECT customer_key FROM erased_customers
+      WHERE workspace_id = $1 AND customer_key IN (SELECT json_array_elements_text($2::json))`,
+    [workspaceId, JSON.stringify(keys)],
+  );
+  return new Set(result.rows.map((r) => r.customer_key));
+}
+
+// Per-customer tables holding personal data, by their customer column.
+const PERSONAL_TABLES: ReadonlyArray<[table: string, column: string]> = [
+  ['customer_identifiers', 'customer_key'],
+  ['profile_fields', 'customer_key'],
+  ['profile_field_changes', 'customer_key'],
+  ['channel_subscriptions', 'customer_key'],
+  ['attributes', 'customer_key'],
+  ['attribute_changes', 'customer_key'],
+  ['identity_links', 'key_a'],
+  ['identity_links', 'key_b'],
+];
+
+export async function eraseCustomers(tx: Queryable, workspaceId: string, rows: readonly ErasureRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const keys = JSON.stringify(rows.map((r) => r.customer_key));
+  const inKeys = (column: string) => `workspace_id = $1 AND ${column} IN (SELECT json_array_elements_text($2::json))`;
+  for (const [table, column] of PERSONAL_TABLES) await tx.query(`DELETE FROM ${table} WHERE ${inKeys(column)}`, [workspaceId, keys]);
+  await tx.query(
+    `DELETE FROM card_changes h USING cards c
+      WHERE h.workspace_id = $1 AND c.workspace_id = $1 AND h.source = c.source AND h.card_number = c.card_number
+        AND c.customer_key IN (SELECT json_array_elements_text($2::json))`,
+    [workspaceId, keys],
+  );
+  await tx.query(`DELETE FROM cards WHERE ${inKeys('customer_key')}`, [workspaceId, keys]);
+  // the ledger keeps their points (the group's balance), not what triggered them
+  await tx.query(`UPDATE group_points SET activity = NULL WHERE ${inKeys('contributor_key')} AND activity IS NOT NULL`, [workspaceId, keys]);
+  await tx.query(
+    `INSERT INTO erased_customers (workspace_id, customer_key, erased_at, event_seq)
+     SELECT $1, r.customer_key, r.erased_at, r.event_seq
+       FROM json_to_recordset($2::json) AS r(customer_key text, erased_at timestamptz, event_seq bigint)
+     ON CONFLICT DO NOTHING`,
+    [workspaceId, JSON.stringify(rows)],
+  );
+  // every event addressed to them or naming them (group events of others)
+  await tx.query(
+    `UPDATE events SET payload = $3::jsonb
+      WHERE workspace_id = $1 AND (payload ->> '${ERASED_PAYLOAD_KEY}') IS NULL
+        AND (customer_key IN (SELECT json_array_elements_text($2::json))
+             OR seq IN (SELECT event_seq FROM event_subjects
+                         WHERE workspace_id = $1 AND customer_key IN (SELECT json_array_elements_text($2::json))))`,
+    [workspaceId, keys, JSON.stringify(erasedPayload())],
+  );
+}
+
+/** Replaces the payloads of these events (they mention a customer erased earlier). */
+export async function scrubPayloads(tx: Queryable, workspaceId: string, seqs: readonly number[]): Promise<void> {
+  if (seqs.length === 0) return;
+  await tx.query(
+    `UPDATE events SET payload = $3::jsonb
+      WHERE workspace_id = $1 AND seq IN (SELECT json_array_elements_text($2::json)::bigint)
+        AND (payload ->> '${ERASED_PAYLOAD_KEY}') IS NULL`,
+    [workspaceId, JSON.stringify(seqs), JSON.stringify(erasedPayload())],
+  );
+}
+
+/** Customers an event names besides its addressee, so an erasure finds the event. */
+export function insertEventSubjects(rows: ReadonlyArray<{ customer_key: string; event_seq: number }>): TableWrite {
+  return {
+    rows,
+    statement: (param) => `INSERT INTO event_subjects (workspace_id, customer_key, event_seq)
+     SELECT $1, r.customer_key, r.event_seq FROM json_to_recordset(${param}::json) AS r(customer_key text, event_seq bigint)
+     ON CONFLICT DO NOTHING`,
+  };
+}

@@ -1,0 +1,37 @@
+import { fail, ok, type Result } from '../result.ts';
+import type { Store } from '../store/db.ts';
+import { activateIfNew, readBonusCustomer } from './bonus-customers-table.ts';
+import type { CustomerStatus } from './command-types.ts';
+import { showMessages, type ShownMessage } from './messages-table.ts';
+
+export interface Authorisation {
+  login: string;
+  status: CustomerStatus;
+  /** This authorisation turned a New customer Active. */
+  activated: boolean;
+  balance: number;
+  messages: ShownMessage[];
+}
+
+/**
+ * What the bonus window calls when a customer authorises (by the unique link
+ * or by themselves). Seed 3.3: that activates a New customer. Seed 4: the
+ * information messages are shown, each counted once per authorisation until
+ * showCount or showTill. A Blocked customer (3.4) is refused and sees nothing.
+ */
+export async function authoriseCustomer(
+  store: Store,
+  workspaceId: string,
+  uniqId: string,
+  at: Date = new Date(),
+): Promise<Result<Authorisation, 'customer_not_found' | 'customer_blocked'>> {
+  const iso = at.toISOString();
+  return store.transaction(async (tx) => {
+    const customer = await readBonusCustomer(tx, workspaceId, uniqId, true);
+    if (!customer) return fail('customer_not_found' as const);
+    if (customer.status === 'Blocked') return fail('customer_blocked' as const);
+    const activated = await activateIfNew(tx, workspaceId, uniqId, iso);
+    const messages = await showMessages(tx, workspaceId, uniqId, iso);
+    return ok({ login: uniqId, status: 'Active' as const, activated, balance: customer.balance, messages });
+  });
+}
