@@ -70,18 +70,19 @@ export async function applyEventsInTransaction(
   }
   const resolve = await findMergeTargets(tx, workspaceId, [...keys]);
 
-  let segment: AppliedEvent[] = [];
+  // Merges first, then every other event of the batch on the profile it ends
+  // up on. This is what applying them one by one gives, because a merge moves
+  // everything of the merged profile (later change winning where both have
+  // one) and the projections compare times and sequence numbers the same way;
+  // it keeps the batch to one statement per table however many merges it holds.
   for (const event of appended) {
-    const seq = seqById.get(event.eventId)!;
-    if (event.change.kind === 'profilesMerged') {
-      await projectSegment(tx, workspaceId, segment);
-      segment = [];
-      await applyMerge(tx, workspaceId, event as CanonicalEvent & { change: { kind: 'profilesMerged' } }, seq, resolve);
-    } else {
-      segment.push({ event, seq, targetKey: resolve.get(event.customer.key) ?? event.customer.key });
-    }
+    if (event.change.kind !== 'profilesMerged') continue;
+    await applyMerge(tx, workspaceId, event as CanonicalEvent & { change: { kind: 'profilesMerged' } }, seqById.get(event.eventId)!, resolve);
   }
-  await projectSegment(tx, workspaceId, segment);
+  const projected: AppliedEvent[] = appended
+    .filter((event) => event.change.kind !== 'profilesMerged')
+    .map((event) => ({ event, seq: seqById.get(event.eventId)!, targetKey: resolve.get(event.customer.key) ?? event.customer.key }));
+  await projectSegment(tx, workspaceId, projected);
   return { applied: appended.length, duplicates: events.length - appended.length, pendingAcks };
 }
 

@@ -52,6 +52,20 @@ interface RedeliverySweep {
   done: boolean;
 }
 
+const PARSE_SLICE = 100;
+
+interface Reject {
+  message: ConsumeMessage;
+  code: string;
+  reason: string;
+}
+
+interface PreparedBatch {
+  messages: ConsumeMessage[];
+  pending: Pending[];
+  rejects: Reject[];
+}
+
 interface Pending {
   message: ConsumeMessage;
   event: CanonicalEvent;
@@ -197,11 +211,21 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
           });
       }
 
+      // Batches are committed strictly one after another; the next one is
+      // parsed while the store works on the current one.
       async function drain(): Promise<void> {
-        while (buffer.length > 0) {
+        let next: Promise<PreparedBatch> | null = null;
+        while (next || buffer.length > 0) {
           if (lost) throw new BatchAbandoned();
-          const batch = buffer.splice(0, options.batchSize);
-          await processBatch(channel, errorChannel, batch, () => lost, sweep);
+          const current = await (next ?? prepareBatch(buffer.splice(0, options.batchSize)));
+          next = null;
+          const committing = commitBatch(channel, errorChannel, current, () => lost, sweep);
+          if (buffer.length > 0) {
+            next = prepareBatch(buffer.splice(0, options.batchSize));
+            // if the commit fails, drain ends and this batch is redelivered; never an unhandled rejection
+            next.catch(() => {});
+          }
+          await committing;
         }
       }
 
@@ -232,20 +256,21 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
     }
   }
 
-  async function processBatch(
-    channel: Channel,
-    errorChannel: ConfirmChannel,
-    batch: ConsumeMessage[],
-    isLost: () => boolean,
-    sweep: RedeliverySweep,
-  ): Promise<void> {
+  /**
+   * Parses and maps a batch. It yields to the event loop every few messages
+   * so that the store's answers for the batch being committed are not kept
+   * waiting behind it.
+   */
+  async function prepareBatch(messages: ConsumeMessage[]): Promise<PreparedBatch> {
     const receivedAt = new Date().toISOString();
-    const batchId = randomUUID();
     const pending: Pending[] = [];
-    for (const message of batch) {
+    const rejects: Reject[] = [];
+    for (let i = 0; i < messages.length; i++) {
+      if (i > 0 && i % PARSE_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      const message = messages[i]!;
       const parsed = parseLoymaxMessage(message.fields.routingKey, message.content, options.maxMessageBytes);
       if (!parsed.ok) {
-        await deadLetter(errorChannel, message, parsed.error.code, parsed.error.reason, 0);
+        rejects.push({ message, code: parsed.error.code, reason: parsed.error.reason });
         continue;
       }
       const event = loymaxToCanonical(parsed.value, {
@@ -256,6 +281,18 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
       });
       pending.push({ message, event });
     }
+    return { messages, pending, rejects };
+  }
+
+  async function commitBatch(
+    channel: Channel,
+    errorChannel: ConfirmChannel,
+    { messages: batch, pending, rejects }: PreparedBatch,
+    isLost: () => boolean,
+    sweep: RedeliverySweep,
+  ): Promise<void> {
+    const batchId = randomUUID();
+    for (const r of rejects) await deadLetter(errorChannel, r.message, r.code, r.reason, 0);
     const remembered = pending.length > 0 ? await applyWithRetries(errorChannel, pending, batchId, isLost) : 0;
     if (isLost()) throw new BatchAbandoned();
     channel.ack(batch[batch.length - 1]!, true);
