@@ -6,7 +6,7 @@ import type { ReceiptRow } from './reduce-segment.ts';
  * changed content (a model update) replaces the stored one.
  */
 const RECEIPT_COLUMNS = `external_purchase_id text, cheque_number text, amount numeric, occurred_at timestamptz,
-  merchant_id text, device_code text, description text, currency_external_id text, items jsonb, withdraws jsonb, rewards jsonb`;
+  merchant_id text, device_code text, description text, currency_external_id text, items json, withdraws json, rewards json`;
 
 export async function upsertPurchases(tx: Queryable, workspaceId: string, rows: readonly ReceiptRow[]): Promise<void> {
   if (rows.length === 0) return;
@@ -21,7 +21,7 @@ export async function upsertPurchases(tx: Queryable, workspaceId: string, rows: 
             r.items, r.withdraws, r.rewards, r.purchase_attributes, r.event_seq
        FROM json_to_recordset($2::json) AS r(source text, id text, customer_key text, event_seq bigint, ${RECEIPT_COLUMNS},
             operation_type text, merchant_uid text, merchant_code text, identity text, cashier_identifier text,
-            location_id text, partner_id text, brand_id text, purchase_attributes jsonb)
+            location_id text, partner_id text, brand_id text, purchase_attributes json)
      ON CONFLICT (workspace_id, source, purchase_id) DO UPDATE SET
        customer_key = EXCLUDED.customer_key, external_purchase_id = EXCLUDED.external_purchase_id,
        cheque_number = EXCLUDED.cheque_number, amount = EXCLUDED.amount, occurred_at = EXCLUDED.occurred_at,

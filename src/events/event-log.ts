@@ -29,7 +29,7 @@ export async function appendEvents(tx: Queryable, workspaceId: string, events: r
             r.message_id, r.occurred_at, r.received_at, r.payload
        FROM json_to_recordset($2::json) AS r(event_id uuid, source text, routing_key text, event_code text,
             customer_key text, stream_key text, body_hash text, message_id text, occurred_at timestamptz,
-            received_at timestamptz, payload jsonb)
+            received_at timestamptz, payload json)
      ON CONFLICT (workspace_id, event_id) DO NOTHING
      RETURNING event_id, seq`,
     [workspaceId, JSON.stringify(rows)],
