@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/db.ts';
+import type { CardSnapshot } from '../events/canonical.ts';
 import { readBonusSection, type BonusAccountView } from '../bonus/read-bonus-account.ts';
 import { isoOrNull } from '../events/event-log.ts';
 import { readProfileDetails, type ProfileDetails } from './read-profile-details.ts';
@@ -7,19 +8,8 @@ import type { ResolvedCustomer } from './resolve-customer.ts';
 
 /** Reads one whole profile from the projection tables (the read side: no writes here). */
 
-export interface CardView {
-  cardId: string | null;
-  cardNumber: string;
-  state: string | null;
-  type: string | null;
-  category: string | null;
-  barCode: string | null;
-  strip1: string | null;
-  strip2: string | null;
-  strip3: string | null;
-  blocked: boolean | null;
-  deleted: boolean | null;
-  activationDate: string | null;
+/** A card as stored: its last known snapshot plus how it was linked and what happened to it. */
+export interface CardView extends CardSnapshot {
   linkType: string | null;
   linkSource: string | null;
   replacedBy: string | null;
