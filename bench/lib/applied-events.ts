@@ -18,6 +18,8 @@ export interface AppliedEventsWatch {
 
 export async function watchAppliedEvents(databaseUrl: string): Promise<AppliedEventsWatch> {
   const client = new pg.Client({ connectionString: databaseUrl });
+  // Dropping the database (cleanup after a failure) ends this session; the poll then rejects instead of crashing the process.
+  client.on('error', () => {});
   await client.connect();
   let applied = 0;
   const scalar = async (sql: string) => Number((await client.query<{ n: string }>(sql)).rows[0]?.n ?? 0);

@@ -46,8 +46,12 @@ export async function waitForConsumer(url: string, queue: string, timeoutMs = 12
 
 async function withChannel<T>(url: string, fn: (channel: amqp.Channel) => Promise<T>): Promise<T> {
   const connection = await amqp.connect(url);
+  // A failed operation (the queue deleted by a cleanup meanwhile) rejects the call; it must not also crash the process.
+  connection.on('error', () => {});
   try {
-    return await fn(await connection.createChannel());
+    const channel = await connection.createChannel();
+    channel.on('error', () => {});
+    return await fn(channel);
   } finally {
     await connection.close().catch(() => {});
   }

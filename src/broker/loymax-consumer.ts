@@ -52,7 +52,8 @@ interface RedeliverySweep {
   done: boolean;
 }
 
-const PARSE_SLICE = 100;
+// Small slices: a statement's answer for the batch being committed waits at most one slice.
+const PARSE_SLICE = 25;
 
 interface Reject {
   message: ConsumeMessage;
@@ -246,6 +247,8 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
             if (!draining) kick();
             await draining;
           }
+          // the last ack must not be overtaken by the connection's close
+          if (!lost) await ackLanded(channel, options.queue).catch(() => {});
           await connection.close().catch(() => {});
           await finished;
         },
@@ -296,9 +299,11 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
     const remembered = pending.length > 0 ? await applyWithRetries(errorChannel, pending, batchId, isLost) : 0;
     if (isLost()) throw new BatchAbandoned();
     channel.ack(batch[batch.length - 1]!, true);
-    // Once this answers, the ack has landed and the batch's redelivery
-    // records can go.
-    metrics.consumerLag.set({ queue: options.queue }, await ackLanded(channel, options.queue));
+    // Identity-less events rely on the ack landing (their redelivery records
+    // were written or used up in the transaction): wait for the proof, then
+    // let the batch's records go. Other batches need no proof; their
+    // redeliveries are recognised by id whenever they come.
+    if (pending.some((p) => p.event.identityBasis === 'none')) await ackLanded(channel, options.queue);
     if (remembered > 0) {
       await forgetAckedBatch(deps.store, options.workspaceId, batchId).catch((error: unknown) =>
         log.warn({ err: error }, 'could not forget an acked batch; a later redelivery of an identical message could be taken for a copy'),
