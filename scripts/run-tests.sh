@@ -3,7 +3,8 @@
 # the integration tests need, then runs every *.test.ts with node's runner.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-services.sh
+# The SQL import tests (test/sql-import-mariadb.test.ts) read from MariaDB.
+NEED_MARIADB=1 bash scripts/ensure-services.sh
 mapfile -t files < <(find src test bench -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 # Integration tests share two cores with PostgreSQL and RabbitMQ; two files at a time keeps them honest.
 exec node --import tsx --test --test-concurrency=2 "${files[@]}"

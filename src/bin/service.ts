@@ -4,6 +4,9 @@ import type { Config } from '../config/config.ts';
 import { startBonusWorker } from '../bonus/bonus-worker.ts';
 import { startLoymaxConsumer, type LoymaxConsumer } from '../broker/loymax-consumer.ts';
 import { buildApp } from '../http/app.ts';
+import { loadJobFiles } from '../imports/load-job-files.ts';
+import { startImportScheduler, type ImportScheduler } from '../imports/schedule-import-jobs.ts';
+import { openSqlSource } from '../ingest/sql/open-sql-source.ts';
 import { createMetrics, type Metrics } from '../metrics/metrics.ts';
 import type { Store } from '../store/db.ts';
 import { openStore } from '../store/open-store.ts';
@@ -28,6 +31,7 @@ export async function startService(config: Config, logger: Logger = pino({ level
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await createWorkspace(store, config.loymaxWorkspace);
   await announceFirstKey(store, logger);
+  const importScheduler = config.sqlImportJobsDir ? startScheduledImports(config.sqlImportJobsDir, store, logger) : null;
   const metrics = createMetrics();
 
   const consumer = config.amqpUrl
@@ -71,10 +75,18 @@ export async function startService(config: Config, logger: Logger = pino({ level
     async stop() {
       await app.close();
       await bonusWorker?.stop();
+      await importScheduler?.stop();
       await consumer?.stop();
       await store.close();
     },
   };
+}
+
+/** A job file that is not valid stops the start, naming the file: a job silently not running would be found too late. */
+function startScheduledImports(dir: string, store: Store, logger: Logger): ImportScheduler {
+  const { jobs, problems } = loadJobFiles(dir);
+  if (problems.length > 0) throw new Error(`SQL_IMPORT_JOBS_DIR ${dir}:\n  ${problems.join('\n  ')}`);
+  return startImportScheduler(jobs, { store, log: logger.child({ part: 'sql-import' }), openSource: openSqlSource });
 }
 
 /** The first start tells the user how to read their data: it makes the first key and shows it once. */

@@ -6,6 +6,7 @@ import { registerBrokerCommands } from './broker-commands.ts';
 import { registerStoreCommands } from './store-commands.ts';
 import { registerWebhookCommands } from './webhook-commands.ts';
 import { registerIdentityCommands } from './identity-commands.ts';
+import { registerImportCommands } from './import-commands.ts';
 
 const program = new Command('smartcom').description('Loyalty data and communications hub').showHelpAfterError();
 const config = () => loadConfig();
@@ -15,6 +16,7 @@ registerKeyCommands(program, config);
 registerBrokerCommands(program, config);
 registerWebhookCommands(program, config);
 registerIdentityCommands(program, config);
+registerImportCommands(program, config);
 
 try {
   await program.parseAsync(process.argv);

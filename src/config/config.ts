@@ -31,6 +31,7 @@ export const ConfigSchema = Type.Object({
   bonusBatchSize: Type.Integer({ default: 2000, minimum: 1, description: 'Bonus command items processed per transaction (whole commands, at least one).' }),
   bonusPollMs: Type.Integer({ default: 50, minimum: 1, description: 'How often an idle bonus worker looks for queued items.' }),
   bonusMaxAttempts: Type.Integer({ default: 5, minimum: 1, description: 'Failures of one bonus command, processed alone, before its items are recorded as failed.' }),
+  sqlImportJobsDir: Type.Optional(Type.String({ description: 'Folder of SQL import job files (*.json); jobs with a schedule run in the service. Unset: none.' })),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -56,6 +57,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   bonusBatchSize: 'BONUS_BATCH_SIZE',
   bonusPollMs: 'BONUS_POLL_MS',
   bonusMaxAttempts: 'BONUS_MAX_ATTEMPTS',
+  sqlImportJobsDir: 'SQL_IMPORT_JOBS_DIR',
 };
 
 export const configEnvNames = ENV_NAMES;

@@ -10,6 +10,7 @@ import { registerBonusRoutes } from './routes/bonus.ts';
 import { registerCapillaryWebhookRoutes } from './routes/capillary-webhooks.ts';
 import { registerCustomerRoutes } from './routes/customers.ts';
 import { registerHealthRoutes, type ConsumerStatus } from './routes/health.ts';
+import { registerImportRoutes } from './routes/imports.ts';
 
 export interface AppDeps {
   store: Store;
@@ -40,5 +41,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerCustomerRoutes(app, deps);
   registerCapillaryWebhookRoutes(app, deps);
   registerBonusRoutes(app, deps);
+  registerImportRoutes(app, deps);
   return app;
 }

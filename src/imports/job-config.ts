@@ -1,0 +1,60 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Cron } from 'croner';
+import { Value } from '@sinclair/typebox/value';
+import { checkPackQuerySpec, type PackQuerySpec } from '../ingest/sql/build-pack-query.ts';
+import { fail, ok, type Result } from '../result.ts';
+
+/** An import job, as written in a job file (docs/sql-import.md). */
+export const ImportJobSchema = Type.Object({
+  name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$', description: 'the job id; its cursor is kept under it' }),
+  workspace: Type.String({ minLength: 1, default: 'default' }),
+  source: Type.Object({
+    name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$', description: 'customer ids are local to it: profiles are sql:<name>:<local_id>' }),
+    dialect: Type.Union([Type.Literal('postgres'), Type.Literal('mysql'), Type.Literal('mssql'), Type.Literal('oracle')]),
+    url: Type.String({ minLength: 1 }),
+  }),
+  entity: Type.Literal('customers'),
+  query: Type.String({ minLength: 1, description: 'SELECT with {$last_id}, {$last_date} or {$cursor}; no ORDER BY / LIMIT' }),
+  mode: Type.Union([Type.Literal('id'), Type.Literal('date')]),
+  cursorColumn: Type.String({ minLength: 1 }),
+  keyColumn: Type.String({ minLength: 1, default: 'local_id' }),
+  startFrom: Type.Optional(Type.String({ description: 'the placeholder value of the first run (default 0 by id, 1970-01-01 by date)' })),
+  packSize: Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000 }),
+  lookBack: Type.Number({ minimum: 0, default: 0, description: 'each run starts this far before the cursor (seconds for a timestamp, units for a number); re-read rows are no-ops' }),
+  tenant: Type.Optional(Type.Object({ column: Type.String({ minLength: 1 }), value: Type.String() })),
+  schedule: Type.Optional(Type.String({ description: 'cron (seconds allowed): when the service runs the job' })),
+});
+export type ImportJob = Static<typeof ImportJobSchema>;
+
+/** Parses a job (from a file or a request), with every problem named. */
+export function parseImportJob(input: unknown): Result<ImportJob, string[]> {
+  const withDefaults = Value.Default(ImportJobSchema, structuredClone(input));
+  const errors = [...Value.Errors(ImportJobSchema, withDefaults)].map((e) => `${e.path || '/'}: ${e.message}`);
+  if (errors.length > 0) return fail(errors);
+  const job = withDefaults as ImportJob;
+  const problems = checkPackQuerySpec(packSpecOf(job));
+  if (job.schedule !== undefined) {
+    try {
+      new Cron(job.schedule, { paused: true }).stop();
+    } catch (error) {
+      problems.push(`schedule "${job.schedule}": ${(error as Error).message}`);
+    }
+  }
+  return problems.length > 0 ? fail(problems) : ok(job);
+}
+
+export function packSpecOf(job: ImportJob): PackQuerySpec {
+  return {
+    dialect: job.source.dialect,
+    query: job.query,
+    mode: job.mode,
+    cursorColumn: job.cursorColumn,
+    keyColumn: job.keyColumn,
+    tenant: job.tenant,
+    packSize: job.packSize,
+  };
+}
+
+export function startFromOf(job: ImportJob): string {
+  return job.startFrom ?? (job.mode === 'id' ? '0' : '1970-01-01 00:00:00');
+}

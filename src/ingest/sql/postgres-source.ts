@@ -1,0 +1,26 @@
+import pg from 'pg';
+import type { SourceRow, SqlSource } from './sql-source.ts';
+
+// Dates, times and numerics come back as the server's own text: a cursor
+// value converted to a JS Date would lose microseconds (and, without a zone,
+// shift with the process's time zone), and then bind back to a different
+// value than the one read. Text round-trips exactly.
+const AS_TEXT = new Set([1082, 1083, 1114, 1184, 1266, 1700]);
+const exactTypes = {
+  getTypeParser: ((oid: number, format?: string) => (AS_TEXT.has(oid) ? (text: string) => text : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
+};
+
+/** A PostgreSQL source: one small pool; each pack is one LIMITed query. */
+export function openPostgresSource(url: string): SqlSource {
+  const pool = new pg.Pool({ connectionString: url, max: 2, types: exactTypes });
+  // An idle client's error (server restart) must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  return {
+    dialect: 'postgres',
+    async query(sql, params) {
+      const result = await pool.query<SourceRow>(sql, params as unknown[]);
+      return result.rows;
+    },
+    close: () => pool.end(),
+  };
+}
