@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { backoffDelay } from '../broker/backoff.ts';
-import { isTransientStoreError } from '../broker/transient-errors.ts';
+import { backoffDelay } from '../retry/backoff.ts';
+import { isTransientStoreError } from '../store/transient-errors.ts';
 import type { Store } from '../store/db.ts';
 import { oldestQueuedCommand, recordCommandFailure } from './commands-table.ts';
 import { processNextBatch, refreshStatistics } from './process-commands.ts';

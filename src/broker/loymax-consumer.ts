@@ -1,17 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
-import type { Logger } from 'pino';
-import { applyEvents } from '../apply/apply-batch.ts';
-import type { CanonicalEvent } from '../events/canonical.ts';
-import { parseLoymaxMessage } from '../ingest/loymax/parse.ts';
-import { LOYMAX_SOURCE, loymaxToCanonical } from '../ingest/loymax/to-canonical.ts';
-import type { Metrics } from '../metrics/metrics.ts';
-import type { Store } from '../store/db.ts';
-import { backoffDelay, sleep } from './backoff.ts';
-import { ackLanded, sendToErrorQueue } from './error-queue.ts';
-import { forgetAckedBatch, forgetPendingAcksBefore, storeClock } from '../events/pending-acks.ts';
+import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { storeClock } from '../events/pending-acks.ts';
+import { LOYMAX_SOURCE } from '../ingest/loymax/to-canonical.ts';
+import { backoffDelay, sleep } from '../retry/backoff.ts';
+import { ackLanded } from './error-queue.ts';
+import { BatchAbandoned, createLoymaxBatches, type LoymaxConsumerDeps, type PreparedBatch, type RedeliverySweep } from './loymax-batches.ts';
 import { applyLoymaxTopology, type LoymaxTopology } from './topology.ts';
-import { isTransientStoreError } from './transient-errors.ts';
+
+export type { LoymaxConsumerDeps } from './loymax-batches.ts';
 
 export interface LoymaxConsumerOptions extends LoymaxTopology {
   url: string;
@@ -25,12 +20,6 @@ export interface LoymaxConsumerOptions extends LoymaxTopology {
   reconnectMaxDelayMs: number;
 }
 
-export interface LoymaxConsumerDeps {
-  store: Store;
-  log: Logger;
-  metrics: Metrics;
-}
-
 export type ConsumerState = 'connecting' | 'standby' | 'consuming' | 'stopped';
 
 export interface LoymaxConsumer {
@@ -39,37 +28,6 @@ export interface LoymaxConsumer {
   stop(): Promise<void>;
   /** Resolves once the consumer is the active consumer of the queue (for tests and tools). */
   whenConsuming(): Promise<void>;
-}
-
-/** Thrown inside a batch when it must be abandoned unacked (connection gone, or stopping while the store is down). */
-class BatchAbandoned extends Error {}
-
-const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-interface RedeliverySweep {
-  /** The store's clock when the session started; null if it could not be read. */
-  sessionStartedAt: string | null;
-  done: boolean;
-}
-
-// Small slices: a statement's answer for the batch being committed waits at most one slice.
-const PARSE_SLICE = 25;
-
-interface Reject {
-  message: ConsumeMessage;
-  code: string;
-  reason: string;
-}
-
-interface PreparedBatch {
-  messages: ConsumeMessage[];
-  pending: Pending[];
-  rejects: Reject[];
-}
-
-interface Pending {
-  message: ConsumeMessage;
-  event: CanonicalEvent;
 }
 
 /**
@@ -81,9 +39,9 @@ interface Pending {
  */
 export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: LoymaxConsumerDeps): LoymaxConsumer {
   const { log, metrics } = deps;
-  const labels = { source: LOYMAX_SOURCE };
   let state: ConsumerState = 'connecting';
   let stopping = false;
+  const { prepareBatch, commitBatch } = createLoymaxBatches(options, deps, () => stopping);
   let current: Session | null = null;
   let onConsuming: Array<() => void> = [];
 
@@ -186,7 +144,7 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
           return;
         }
         buffer.push(message);
-        metrics.consumed.inc(labels);
+        metrics.consumed.inc({ source: LOYMAX_SOURCE });
         if (buffer.length >= options.batchSize) kick();
         else timer ??= setTimeout(kick, options.batchWaitMs);
       }
@@ -257,138 +215,6 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
       await connection.close().catch(() => {});
       throw error;
     }
-  }
-
-  /**
-   * Parses and maps a batch. It yields to the event loop every few messages
-   * so that the store's answers for the batch being committed are not kept
-   * waiting behind it.
-   */
-  async function prepareBatch(messages: ConsumeMessage[]): Promise<PreparedBatch> {
-    const receivedAt = new Date().toISOString();
-    const pending: Pending[] = [];
-    const rejects: Reject[] = [];
-    for (let i = 0; i < messages.length; i++) {
-      if (i > 0 && i % PARSE_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      const message = messages[i]!;
-      const parsed = parseLoymaxMessage(message.fields.routingKey, message.content, options.maxMessageBytes);
-      if (!parsed.ok) {
-        rejects.push({ message, code: parsed.error.code, reason: parsed.error.reason });
-        continue;
-      }
-      const event = loymaxToCanonical(parsed.value, {
-        workspaceId: options.workspaceId,
-        messageId: message.properties.messageId ?? null,
-        redelivered: message.fields.redelivered,
-        receivedAt,
-      });
-      pending.push({ message, event });
-    }
-    return { messages, pending, rejects };
-  }
-
-  async function commitBatch(
-    channel: Channel,
-    errorChannel: ConfirmChannel,
-    { messages: batch, pending, rejects }: PreparedBatch,
-    isLost: () => boolean,
-    sweep: RedeliverySweep,
-  ): Promise<void> {
-    const batchId = randomUUID();
-    for (const r of rejects) await deadLetter(errorChannel, r.message, r.code, r.reason, 0);
-    const remembered = pending.length > 0 ? await applyWithRetries(errorChannel, pending, batchId, isLost) : 0;
-    if (isLost()) throw new BatchAbandoned();
-    channel.ack(batch[batch.length - 1]!, true);
-    // Identity-less events rely on the ack landing (their redelivery records
-    // were written or used up in the transaction): wait for the proof, then
-    // let the batch's records go. Other batches need no proof; their
-    // redeliveries are recognised by id whenever they come.
-    if (pending.some((p) => p.event.identityBasis === 'none')) await ackLanded(channel, options.queue);
-    if (remembered > 0) {
-      await forgetAckedBatch(deps.store, options.workspaceId, batchId).catch((error: unknown) =>
-        log.warn({ err: error }, 'could not forget an acked batch; a later redelivery of an identical message could be taken for a copy'),
-      );
-    }
-    await sweepStalePendingAcks(sweep, batch);
-  }
-
-  /**
-   * Requeued messages go back to the head of the queue, so once a session
-   * sees a message delivered for the first time, every redelivery from
-   * before the session has passed: records older than the session (left by
-   * a process that died between its ack and its clean-up) can go.
-   */
-  async function sweepStalePendingAcks(sweep: RedeliverySweep, batch: ConsumeMessage[]): Promise<void> {
-    if (sweep.done || sweep.sessionStartedAt === null || batch.every((m) => m.fields.redelivered)) return;
-    sweep.done = true;
-    await forgetPendingAcksBefore(deps.store, options.workspaceId, sweep.sessionStartedAt).catch((error: unknown) =>
-      log.warn({ err: error }, 'could not sweep stale redelivery records'),
-    );
-  }
-
-  /** Returns how many identity-less events were remembered under batchId. */
-  async function applyWithRetries(errorChannel: ConfirmChannel, pending: Pending[], batchId: string, isLost: () => boolean): Promise<number> {
-    const whole = await applyUntilDone(pending.map((p) => p.event), batchId, isLost);
-    if (whole.ok) return whole.pendingAcks;
-    let remembered = 0;
-    // The batch fails for a reason other than the store being away: find the
-    // message(s) at fault by applying one at a time, in order.
-    for (const item of pending) {
-      for (let attempt = 1; ; attempt++) {
-        const single = pending.length === 1 && attempt === 1 ? whole : await applyUntilDone([item.event], batchId, isLost);
-        if (single.ok) {
-          remembered += single.pendingAcks;
-          break;
-        }
-        if (attempt >= options.maxAttempts) {
-          await deadLetter(errorChannel, item.message, 'apply_failed', errorMessage(single.error), attempt);
-          break;
-        }
-        metrics.retried.inc(labels);
-        await sleep(backoffDelay(attempt, 50, 1000));
-      }
-    }
-    return remembered;
-  }
-
-  /**
-   * Applies events, waiting out store outages (transient errors) for as long
-   * as they last; any other error is returned. Throws BatchAbandoned when the
-   * broker connection is gone, or the process stops while the store is away
-   * (the batch is then redelivered, unacked).
-   */
-  async function applyUntilDone(
-    events: CanonicalEvent[],
-    batchId: string,
-    isLost: () => boolean,
-  ): Promise<{ ok: true; pendingAcks: number } | { ok: false; error: unknown }> {
-    for (let outage = 0; ; outage++) {
-      if (isLost()) throw new BatchAbandoned();
-      const endTimer = metrics.batchSeconds.startTimer(labels);
-      try {
-        const outcome = await applyEvents(deps.store, options.workspaceId, events, { deliveryBatchId: batchId });
-        endTimer();
-        metrics.applied.inc(labels, outcome.applied);
-        metrics.duplicates.inc(labels, outcome.duplicates);
-        return { ok: true, pendingAcks: outcome.pendingAcks ?? 0 };
-      } catch (error) {
-        if (!isTransientStoreError(error)) {
-          log.warn({ err: error, events: events.length }, 'apply failed');
-          return { ok: false, error };
-        }
-        if (stopping) throw new BatchAbandoned();
-        metrics.retried.inc(labels, events.length);
-        const delay = backoffDelay(outage, 200, options.reconnectMaxDelayMs);
-        log.warn({ err: error, delayMs: delay }, 'store unavailable; pausing consumption');
-        await sleep(delay);
-      }
-    }
-  }
-
-  async function deadLetter(errorChannel: ConfirmChannel, message: ConsumeMessage, code: string, reason: string, attempts: number): Promise<void> {
-    await sendToErrorQueue(errorChannel, options.errorQueue, message, { code, reason, attempts });
-    metrics.deadLettered.inc({ source: LOYMAX_SOURCE, reason: code });
-    log.warn({ code, reason, messageId: message.properties.messageId, routingKey: message.fields.routingKey }, 'message sent to the error queue');
   }
 
   async function pollLag(connection: ChannelModel): Promise<void> {
