@@ -5,7 +5,6 @@ import pino from 'pino';
 import { startService } from '../src/bin/service.ts';
 import { startLoymaxConsumer } from '../src/broker/loymax-consumer.ts';
 import { openLoymaxPublisher } from '../src/broker/publish-loymax.ts';
-import { loadConfig } from '../src/config/config.ts';
 import { createMetrics, type Metrics } from '../src/metrics/metrics.ts';
 import { buildLoymaxLoad, storedCounts } from './support/loymax-load.ts';
 import { declareTopology, queueStats, spawnService, type ServiceProcess } from './support/service-process.ts';
@@ -13,7 +12,7 @@ import { waitUntilSettled } from './support/settled.ts';
 import { startTcpProxy } from './support/tcp-proxy.ts';
 import { deleteTopology, TEST_AMQP_URL, uniqueTopology } from './support/test-broker.ts';
 import { createTestDatabase } from './support/test-database.ts';
-import { eventCount, startTestService } from './support/test-service.ts';
+import { eventCount, startTestService, testServiceConfig } from './support/test-service.ts';
 import { waitFor } from './support/wait-for.ts';
 
 // How the consumer lives through its connections going away: the broker's
@@ -151,18 +150,7 @@ test('the store goes away for 2 s: consumption pauses, resumes, and applies ever
   const topology = uniqueTopology();
   const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
   const db = new pg.Client({ connectionString: database.url });
-  const config = loadConfig({}, {
-    databaseUrl: proxy.urlFor(database.url),
-    amqpUrl: TEST_AMQP_URL,
-    httpHost: '127.0.0.1',
-    httpPort: 0,
-    loymaxExchange: topology.exchange,
-    loymaxQueue: topology.queue,
-    loymaxErrorQueue: topology.errorQueue,
-    consumerBatchSize: 200,
-    consumerBatchWaitMs: 10,
-    reconnectMaxDelayMs: 500,
-  });
+  const config = testServiceConfig(proxy.urlFor(database.url), topology, { consumerBatchSize: 200, reconnectMaxDelayMs: 500 });
   const service = await startService(config, silent);
   const publisher = await openLoymaxPublisher(TEST_AMQP_URL, topology.exchange);
   try {

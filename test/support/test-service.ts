@@ -19,17 +19,12 @@ export interface TestService {
   close(): Promise<void>;
 }
 
-/**
- * The whole service in-process against a fresh database and a topology of
- * its own on the real broker, plus a publisher and an API key.
- */
-export async function startTestService(overrides: Partial<Config> = {}): Promise<TestService> {
-  const database = await createTestDatabase();
-  const topology = uniqueTopology();
-  const config = loadConfig(
+/** The service's config for a test: its own database and topology on the real broker, a free port. */
+export function testServiceConfig(databaseUrl: string, topology: LoymaxTopology, overrides: Partial<Config> = {}): Config {
+  return loadConfig(
     {},
     {
-      databaseUrl: database.url,
+      databaseUrl,
       amqpUrl: TEST_AMQP_URL,
       httpHost: '127.0.0.1',
       httpPort: 0,
@@ -40,6 +35,16 @@ export async function startTestService(overrides: Partial<Config> = {}): Promise
       ...overrides,
     },
   );
+}
+
+/**
+ * The whole service in-process against a fresh database and a topology of
+ * its own on the real broker, plus a publisher and an API key.
+ */
+export async function startTestService(overrides: Partial<Config> = {}): Promise<TestService> {
+  const database = await createTestDatabase();
+  const topology = uniqueTopology();
+  const config = testServiceConfig(database.url, topology, overrides);
   const service = await startService(config, pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   await service.consumer?.whenConsuming();
   const { key } = await createApiKey(service.store, 'default', 'test');
