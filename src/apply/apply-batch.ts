@@ -1,4 +1,5 @@
 import type { CanonicalEvent } from '../events/canonical.ts';
+import { lockWorkspaceForApply } from './workspace-lock.ts';
 import { appendEvents } from '../events/event-log.ts';
 import { findPendingAcks, recordPendingAcks, removePendingAcks } from '../events/pending-acks.ts';
 import type { Queryable, Store } from '../store/db.ts';
@@ -37,9 +38,6 @@ export async function applyEvents(store: Store, workspaceId: string, events: rea
   return store.transaction((tx) => applyEventsInTransaction(tx, workspaceId, events, options));
 }
 
-// Serialises writers of one workspace across processes: a merge moving a
-// profile's rows must not interleave with another writer adding to them.
-const APPLY_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('smartcom.apply:' || $1))";
 
 export async function applyEventsInTransaction(
   tx: Queryable,
@@ -47,7 +45,7 @@ export async function applyEventsInTransaction(
   events: readonly CanonicalEvent[],
   options: ApplyOptions = {},
 ): Promise<ApplyOutcome> {
-  await tx.query(APPLY_LOCK_SQL, [workspaceId]);
+  await lockWorkspaceForApply(tx, workspaceId);
   const fresh = await dropRedeliveredCopies(tx, workspaceId, events);
   const seqById = await appendEvents(tx, workspaceId, fresh);
   const appended = fresh.filter((e) => seqById.has(e.eventId));

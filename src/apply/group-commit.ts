@@ -56,10 +56,9 @@ export function createGroupCommitter(store: Store, options: GroupCommitOptions =
 
   async function commit(workspaceId: string, batch: readonly Submission[]): Promise<void> {
     const started = performance.now();
+    let outcome: Awaited<ReturnType<typeof applyEvents>>;
     try {
-      const outcome = await applyEvents(store, workspaceId, batch.flatMap((s) => s.events));
-      options.onCommit?.(outcome, (performance.now() - started) / 1000);
-      for (const s of batch) s.resolve();
+      outcome = await applyEvents(store, workspaceId, batch.flatMap((s) => s.events));
     } catch (error) {
       if (batch.length === 1) {
         batch[0]!.reject(error);
@@ -67,6 +66,14 @@ export function createGroupCommitter(store: Store, options: GroupCommitOptions =
       }
       // One submission's failure must not fail the others: retry each alone.
       for (const s of batch) await commit(workspaceId, [s]);
+      return;
+    }
+    // Committed: every submission is answered as stored, whatever the metrics callback does.
+    for (const s of batch) s.resolve();
+    try {
+      options.onCommit?.(outcome, (performance.now() - started) / 1000);
+    } catch {
+      // metrics only
     }
   }
 

@@ -1,4 +1,5 @@
 import { DEFAULT_LINK_KINDS } from '../events/identifier-kinds.ts';
+import { lockWorkspaceForApply } from './workspace-lock.ts';
 import type { Queryable, Store } from '../store/db.ts';
 import type { TableWrite } from './combined-writes.ts';
 import type { DetailRows } from './reduce-details.ts';
@@ -95,8 +96,6 @@ export function undoLinks(rows: DetailRows['linkUndos']): TableWrite {
   };
 }
 
-// The same advisory lock as applyEvents: relinking must not interleave with a batch.
-const APPLY_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('smartcom.apply:' || $1))";
 
 /**
  * Makes a workspace's links match its rule after the rule changed: links of
@@ -106,7 +105,7 @@ const APPLY_LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('smartcom.apply:' 
  */
 export async function relinkWorkspace(store: Store, workspaceId: string): Promise<number> {
   return store.transaction(async (tx) => {
-    await tx.query(APPLY_LOCK_SQL, [workspaceId]);
+    await lockWorkspaceForApply(tx, workspaceId);
     await tx.query(
       `DELETE FROM identity_links
         WHERE workspace_id = $1 AND undone_at IS NULL

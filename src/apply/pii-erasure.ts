@@ -48,8 +48,6 @@ export async function eraseCustomers(tx: Queryable, workspaceId: string, rows: r
     [workspaceId, keys],
   );
   await tx.query(`DELETE FROM cards WHERE ${inKeys('customer_key')}`, [workspaceId, keys]);
-  // the ledger keeps their points (the group's balance), not what triggered them
-  await tx.query(`UPDATE group_points SET activity = NULL WHERE ${inKeys('contributor_key')} AND activity IS NOT NULL`, [workspaceId, keys]);
   await tx.query(
     `INSERT INTO erased_customers (workspace_id, customer_key, erased_at, event_seq)
      SELECT $1, r.customer_key, r.erased_at, r.event_seq
@@ -65,6 +63,21 @@ export async function eraseCustomers(tx: Queryable, workspaceId: string, rows: r
              OR seq IN (SELECT event_seq FROM event_subjects
                          WHERE workspace_id = $1 AND customer_key IN (SELECT json_array_elements_text($2::json))))`,
     [workspaceId, keys, JSON.stringify(erasedPayload())],
+  );
+}
+
+/**
+ * The group points ledger keeps an erased customer's points (the group's
+ * balance), not what triggered them. Run after the batch's points are
+ * written, so a contribution in the same batch as the erasure, or after it,
+ * is cleared too.
+ */
+export async function clearErasedContributions(tx: Queryable, workspaceId: string, erasedKeys: readonly string[]): Promise<void> {
+  if (erasedKeys.length === 0) return;
+  await tx.query(
+    `UPDATE group_points SET activity = NULL
+      WHERE workspace_id = $1 AND contributor_key IN (SELECT json_array_elements_text($2::json)) AND activity IS NOT NULL`,
+    [workspaceId, JSON.stringify(erasedKeys)],
   );
 }
 

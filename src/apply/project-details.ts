@@ -5,7 +5,7 @@ import { upsertCustomers } from './customers-table.ts';
 import { insertGroupPoints, insertMentionedGroupMembers, insertMentionedGroups, upsertGroupMembers, upsertGroups } from './groups-table.ts';
 import { insertMissingIdentifiers, upsertIdentifiers } from './identifiers-table.ts';
 import { linkSharedIdentifiers, undoLinks } from './identity-links.ts';
-import { eraseCustomers, findErased, insertEventSubjects, scrubPayloads } from './pii-erasure.ts';
+import { clearErasedContributions, eraseCustomers, findErased, insertEventSubjects, scrubPayloads } from './pii-erasure.ts';
 import { insertProfileFieldChanges, upsertProfileFields } from './profile-fields-table.ts';
 import { mentionedKeys, reduceDetails } from './reduce-details.ts';
 import type { AppliedEvent } from './reduce-segment.ts';
@@ -40,6 +40,7 @@ export async function projectDetails(tx: Queryable, workspaceId: string, segment
     insertGroupPoints(rows.points),
     undoLinks(rows.linkUndos),
   ]);
+  await clearErasedContributions(tx, workspaceId, [...erasedBefore, ...rows.erasures.map((r) => r.customer_key)]);
   const last = segment[segment.length - 1]!;
   await linkSharedIdentifiers(tx, workspaceId, rows.linkKeys, { at: last.event.receivedAt, seq: last.seq });
 }

@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import { backoffDelay } from '../retry/backoff.ts';
 import { isTransientStoreError } from '../store/transient-errors.ts';
 import type { Store } from '../store/db.ts';
-import { oldestQueuedCommand, recordCommandFailure } from './commands-table.ts';
-import { processNextBatch, refreshStatistics } from './process-commands.ts';
+import { recordCommandFailure } from './commands-table.ts';
+import { BonusBatchError, processNextBatch, refreshStatistics } from './process-commands.ts';
 
 export interface BonusWorkerOptions {
   /** Items per transaction (whole commands; at least one command). */
@@ -78,11 +78,16 @@ export function startBonusWorker(options: BonusWorkerOptions, deps: { store: Sto
       } catch (error) {
         if (stopping) break;
         failures += 1;
-        const transient = isTransientStoreError(error);
-        log.error({ err: error, failures, batchSize, transient }, 'bonus batch failed; it will be retried');
-        if (!transient && batchSize > 1) oneByOneFor = options.batchSize;
-        if (!transient && batchSize === 1 && failures >= options.maxAttempts) {
-          await giveUpOldestCommand(store, log, error).catch((e: unknown) => log.error({ err: e }, 'could not record the failed command'));
+        const cause = error instanceof BonusBatchError ? error.cause : error;
+        const transient = isTransientStoreError(cause);
+        log.error({ err: cause, failures, batchSize, transient }, 'bonus batch failed; it will be retried');
+        if (!transient && batchSize > 1) {
+          // find the command at fault one item at a time, each with its own attempts
+          oneByOneFor = options.batchSize;
+          failures = 0;
+        }
+        if (!transient && batchSize === 1 && failures >= options.maxAttempts && error instanceof BonusBatchError) {
+          await giveUpCommand(store, log, error).catch((e: unknown) => log.error({ err: e }, 'could not record the failed command'));
           failures = 0;
           continue;
         }
@@ -101,15 +106,14 @@ export function startBonusWorker(options: BonusWorkerOptions, deps: { store: Sto
   };
 }
 
-async function giveUpOldestCommand(store: Store, log: Logger, error: unknown): Promise<void> {
-  const oldest = await oldestQueuedCommand(store);
-  if (!oldest) return;
-  log.error({ workspace: oldest.workspaceId, command: oldest.commandId }, 'bonus command given up after repeated failures');
+/** Records the command that keeps failing alone as failed, so the queue moves on. */
+async function giveUpCommand(store: Store, log: Logger, failure: BonusBatchError): Promise<void> {
+  log.error({ workspace: failure.workspaceId, command: failure.commandId }, 'bonus command given up after repeated failures');
   await recordCommandFailure(
     store,
-    oldest.workspaceId,
-    oldest.commandId,
-    { typeOfError: 'processingError', description: `the command could not be processed: ${(error as Error).message}` },
+    failure.workspaceId,
+    failure.commandId,
+    { typeOfError: 'processingError', description: `the command could not be processed: ${failure.message}` },
     new Date().toISOString(),
   );
 }

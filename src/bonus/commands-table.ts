@@ -46,15 +46,6 @@ export async function workspacesWithQueuedCommands(db: Queryable): Promise<strin
   return result.rows.map((r) => r.workspace_id);
 }
 
-/** The oldest queued command of any workspace. */
-export async function oldestQueuedCommand(db: Queryable): Promise<{ workspaceId: string; commandId: string } | null> {
-  const result = await db.query<{ workspace_id: string; command_id: string }>(
-    "SELECT workspace_id, command_id FROM bonus_commands WHERE state = 'queued' ORDER BY seq LIMIT 1",
-  );
-  const row = result.rows[0];
-  return row ? { workspaceId: row.workspace_id, commandId: row.command_id } : null;
-}
-
 /**
  * The oldest queued commands of a workspace, whole, up to `itemBudget` items
  * (at least one command), locked; commands another transaction holds are

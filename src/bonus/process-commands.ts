@@ -25,6 +25,17 @@ export interface BatchResult {
   accruals: number;
 }
 
+/** A claimed batch failed: names the command at its head, the one to give up when it keeps failing alone. */
+export class BonusBatchError extends Error {
+  constructor(
+    readonly workspaceId: string,
+    readonly commandId: string,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
 export async function processNextBatch(store: Store, batchSize: number, now: () => Date = () => new Date()): Promise<BatchResult> {
   const workspaces = await workspacesWithQueuedCommands(store);
   if (workspaces.length === 0) return { workspaceId: null, processed: 0, accruals: 0 };
@@ -34,9 +45,13 @@ export async function processNextBatch(store: Store, batchSize: number, now: () 
     const items = await claimQueuedCommands(tx, workspaceId, batchSize);
     if (items.length === 0) return { workspaceId, processed: 0, accruals: 0 };
     const at = now().toISOString();
-    const plan = await planClaimedItems(tx, workspaceId, items, at);
-    await writePlan(tx, workspaceId, plan, at);
-    return { workspaceId, processed: items.length, accruals: plan.accruals.length };
+    try {
+      const plan = await planClaimedItems(tx, workspaceId, items, at);
+      await writePlan(tx, workspaceId, plan, at);
+      return { workspaceId, processed: items.length, accruals: plan.accruals.length };
+    } catch (error) {
+      throw new BonusBatchError(workspaceId, items[0]!.commandId, error);
+    }
   });
 }
 

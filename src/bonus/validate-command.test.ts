@@ -158,3 +158,8 @@ test('date-times: the offsets the seed writes, and impossible dates refused', ()
   assert.equal(parseDateTime('2015-02-30T00:00:00Z'), null);
   assert.equal(parseDateTime('2015-01-01T25:00:00Z'), null);
 });
+
+test('1.1.3: a NUL character in a text field fails that item at once, instead of sinking its command later', () => {
+  assert.equal(errorOf({ ...example, message: 'hi\u0000there' })?.typeOfError, 'dataNotValid');
+  assert.equal(errorOf({ ...example, uniqId: 'a\u0000b' })?.typeOfError, 'dataNotValid');
+});

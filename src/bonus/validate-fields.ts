@@ -43,6 +43,12 @@ export function readText(fields: Fields, name: string, errors: FieldErrors, opti
     return null;
   }
   const text = value.trim();
+  // PostgreSQL text cannot hold NUL: refuse it here, per item, rather than
+  // accept the item and fail its whole command in the background.
+  if (text.includes('\u0000')) {
+    errors.push(notValid(name, 'contains a NUL character'));
+    return null;
+  }
   if (text.length > options.max) {
     errors.push(notValid(name, `is longer than ${options.max} characters`));
     return null;

@@ -17,8 +17,11 @@ export function registerImportCommands(program: Command, config: () => Config): 
       const parsed = parseImportJob(JSON.parse(readFileSync(jobFile, 'utf8')));
       if (!parsed.ok) throw new Error(`invalid job ${jobFile}:\n  ${parsed.error.join('\n  ')}`);
       const job = parsed.value;
-      const store = await openStore(config());
       const source = openSqlSource(job.source);
+      const store = await openStore(config()).catch(async (error: unknown) => {
+        await source.close();
+        throw error;
+      });
       try {
         if (!(await workspaceExists(store, job.workspace))) throw new Error(`no workspace "${job.workspace}"`);
         const report = await runImportJob(job, {

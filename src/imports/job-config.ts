@@ -33,6 +33,10 @@ export function parseImportJob(input: unknown): Result<ImportJob, string[]> {
   if (errors.length > 0) return fail(errors);
   const job = withDefaults as ImportJob;
   const problems = checkPackQuerySpec(packSpecOf(job));
+  // their SQL is built (and tested), but there is no driver to run it yet
+  if (job.source.dialect === 'mssql' || job.source.dialect === 'oracle') {
+    problems.push(`source.dialect "${job.source.dialect}": no connector yet (postgres and mysql are supported)`);
+  }
   if (job.schedule !== undefined) {
     try {
       new Cron(job.schedule, { paused: true }).stop();

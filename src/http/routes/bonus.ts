@@ -17,7 +17,7 @@ import { validateCommand } from '../../bonus/validate-command.ts';
 import type { Store } from '../../store/db.ts';
 
 const security = [{ apiKey: [] }];
-const UniqIdParams = Type.Object({ uniqId: Type.String({ minLength: 1, maxLength: 100, description: 'The customer\'s uniqId (login)' }) });
+const UniqIdParams = Type.Object({ uniqId: Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000]+$', description: 'The customer\'s uniqId (login)' }) });
 const HouseError = Type.Object({ error: Type.String(), message: Type.String() });
 const customerNotFound = (uniqId: string) => ({ error: 'customer_not_found', message: `no bonus customer ${uniqId} in this workspace` });
 

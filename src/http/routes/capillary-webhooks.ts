@@ -45,7 +45,14 @@ export function registerCapillaryWebhookRoutes(app: FastifyInstance, deps: { sto
   async function receive(request: FastifyRequest, reply: FastifyReply) {
     const { workspaceId } = request.params as { workspaceId: string };
     const raw = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
-    const verdict = verifyWebhookRequest(await secretOf(workspaceId), raw, request.headers);
+    let secret: Awaited<ReturnType<typeof secretOf>>;
+    try {
+      secret = await secretOf(workspaceId);
+    } catch (error) {
+      request.log.error({ err: error, workspaceId }, 'reading the webhook secret failed');
+      return reply.code(503).send({ error: 'store_unavailable', message: 'the events were not stored; send them again later' });
+    }
+    const verdict = verifyWebhookRequest(secret, raw, request.headers);
     if (!verdict.ok) return reply.code(401).send({ error: 'unauthorized', message: verdict.error });
 
     const parsed = parseCapillaryBody(raw);

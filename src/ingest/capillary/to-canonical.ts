@@ -8,7 +8,7 @@ import type {
   ProfileFieldChange,
   ProfileFieldType,
 } from '../../events/canonical.ts';
-import { erasedPayload } from '../../events/erased-payload.ts';
+import { erasedPayload, withoutErasureMarker } from '../../events/erased-payload.ts';
 import { deriveEventId, hashBody } from '../../events/identity.ts';
 import { identifierKindOf } from '../../events/identifier-kinds.ts';
 import { CAPILLARY_SOURCE, capillaryCustomer, identifiersOf } from './identifiers.ts';
@@ -65,7 +65,7 @@ function describe(event: CapillaryEvent): Description {
         fieldChanges: fieldChangesOf(event.data),
         identifiers: identifiersOf(event.data.customerIdentifiers),
       };
-      return { customer, change, stream: 'profile', payload: event.raw };
+      return { customer, change, stream: 'profile', payload: withoutErasureMarker(event.raw) };
     }
     case 'customerSubscription': {
       const customer = capillaryCustomer(event.data.customerIdentifiers);
@@ -80,7 +80,7 @@ function describe(event: CapillaryEvent): Description {
         ouCode: textOf(s.ouCode),
       }));
       const change: ProfileChange = { kind: 'channelSubscriptionsChanged', subscriptions, identifiers: identifiersOf(event.data.customerIdentifiers) };
-      return { customer, change, stream: 'subscriptions', payload: event.raw };
+      return { customer, change, stream: 'subscriptions', payload: withoutErasureMarker(event.raw) };
     }
     case 'groupCreated':
     case 'groupUpdated': {
@@ -114,7 +114,7 @@ function describe(event: CapillaryEvent): Description {
 }
 
 function groupEvent(event: CapillaryEvent, addressee: GroupMember, change: ProfileChange & { group: { groupId: string } }): Description {
-  return { customer: addressee.customer, change, stream: `group|${change.group.groupId}`, payload: event.raw };
+  return { customer: addressee.customer, change, stream: `group|${change.group.groupId}`, payload: withoutErasureMarker(event.raw) };
 }
 
 const groupOf = (data: { groupId: string | number; groupName?: string | null }) => ({ groupId: String(data.groupId).trim(), name: textOf(data.groupName) });

@@ -51,3 +51,7 @@ test('rows without local_id or with an impossible date are rejected with the rea
   assert.equal(normaliseDate('2020-05-06T07:08:09+03:00', false), '2020-05-06T04:08:09.000Z');
   assert.equal(normaliseDate('06.05.2020', false), null);
 });
+
+test('a row with a NUL character (MySQL text may hold one; the store cannot) is a rejected row, not a failed pack', () => {
+  assert.deepEqual(customerRowToCanonical({ ...seedRow, city: 'Mos\u0000cow' }, context), { ok: false, error: 'city contains a NUL character' });
+});

@@ -45,6 +45,10 @@ export interface SqlRowContext {
 export function customerRowToCanonical(row: SourceRow, context: SqlRowContext): Result<CanonicalEvent, string> {
   const localId = textOf(row.local_id);
   if (localId === null) return fail('missing local_id');
+  // PostgreSQL text cannot hold NUL (MySQL's can): one such row must be a
+  // rejected row, not a pack that fails on every run.
+  const withNul = Object.keys(row).find((column) => typeof row[column] === 'string' && (row[column] as string).includes('\u0000'));
+  if (withNul !== undefined) return fail(`${withNul} contains a NUL character`);
   const fields: ProfileField[] = [];
   for (const column of CUSTOMER_COLUMNS) {
     if (!(column in row)) continue;
