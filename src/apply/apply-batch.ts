@@ -1,4 +1,4 @@
-import type { CanonicalEvent } from '../events/canonical.ts';
+import { isRecordChange, type CanonicalEvent } from '../events/canonical.ts';
 import { lockWorkspaceForApply } from './workspace-lock.ts';
 import { appendEvents } from '../events/event-log.ts';
 import { findPendingAcks, recordPendingAcks, removePendingAcks } from '../events/pending-acks.ts';
@@ -8,6 +8,7 @@ import { upsertAttributes, insertAttributeChanges } from './attributes-table.ts'
 import { insertCardChanges, upsertCards } from './cards-table.ts';
 import { findMergeTargets, upsertCustomers } from './customers-table.ts';
 import { projectDetails } from './project-details.ts';
+import { projectRecords } from './project-records.ts';
 import { upsertPurchases, upsertRefunds } from './receipts-table.ts';
 import { reduceSegment, type AppliedEvent } from './reduce-segment.ts';
 import { upsertSubscriptions } from './subscriptions-table.ts';
@@ -61,8 +62,12 @@ export async function applyEventsInTransaction(
     );
   }
 
+  // Records of no profile (catalogue, receipt lines) take their own path.
+  await projectRecords(tx, workspaceId, appended.filter((e) => isRecordChange(e.change)).map((event) => ({ event, seq: seqById.get(event.eventId)! })));
+  const profileEvents = appended.filter((e) => !isRecordChange(e.change));
+
   const keys = new Set<string>();
-  for (const e of appended) {
+  for (const e of profileEvents) {
     keys.add(e.customer.key);
     if (e.change.kind === 'profilesMerged') keys.add(e.change.into.key);
   }
@@ -73,11 +78,11 @@ export async function applyEventsInTransaction(
   // everything of the merged profile (later change winning where both have
   // one) and the projections compare times and sequence numbers the same way;
   // it keeps the batch to one statement per table however many merges it holds.
-  for (const event of appended) {
+  for (const event of profileEvents) {
     if (event.change.kind !== 'profilesMerged') continue;
     await applyMerge(tx, workspaceId, event as CanonicalEvent & { change: { kind: 'profilesMerged' } }, seqById.get(event.eventId)!, resolve);
   }
-  const projected: AppliedEvent[] = appended
+  const projected: AppliedEvent[] = profileEvents
     .filter((event) => event.change.kind !== 'profilesMerged')
     .map((event) => ({ event, seq: seqById.get(event.eventId)!, targetKey: resolve.get(event.customer.key) ?? event.customer.key }));
   await projectSegment(tx, workspaceId, projected);

@@ -121,7 +121,23 @@ export type ProfileChange =
   /** The source deleted the customer's personal data: erase it everywhere, keep a tombstone. */
   | { kind: 'personalDataErased'; reason: string | null }
   /** An operator said two linked profiles are not the same person. */
-  | { kind: 'identityLinkUndone'; otherKey: string };
+  | { kind: 'identityLinkUndone'; otherKey: string }
+  | RecordChange;
+
+/**
+ * Changes to records that belong to no profile: catalogue entries, receipt
+ * lines, promo codes not issued to anyone. Their event's customer is the
+ * source itself (sqlSourceSubject), never a profile: apply projects them
+ * onto their own tables (apply/project-records.ts) and makes no profile of
+ * them. Every member's kind is listed in RECORD_CHANGE_KINDS.
+ */
+export type RecordChange = never;
+
+export const RECORD_CHANGE_KINDS: ReadonlySet<string> = new Set<RecordChange['kind']>([]);
+
+export function isRecordChange(change: ProfileChange): change is RecordChange {
+  return RECORD_CHANGE_KINDS.has(change.kind);
+}
 
 /**
  * An identifier a profile can be found (and linked) by. kind is one of

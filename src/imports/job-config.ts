@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Cron } from 'croner';
 import { Value } from '@sinclair/typebox/value';
 import { checkPackQuerySpec, type PackQuerySpec } from '../ingest/sql/build-pack-query.ts';
+import { SQL_ENTITIES, rowMapperOf } from '../ingest/sql/entities.ts';
 import { fail, ok, type Result } from '../result.ts';
 
 /** An import job, as written in a job file (docs/sql-import.md). */
@@ -13,7 +14,7 @@ export const ImportJobSchema = Type.Object({
     dialect: Type.Union([Type.Literal('postgres'), Type.Literal('mysql'), Type.Literal('mssql'), Type.Literal('oracle')]),
     url: Type.String({ minLength: 1 }),
   }),
-  entity: Type.Literal('customers'),
+  entity: Type.Union(SQL_ENTITIES.map((entity) => Type.Literal(entity)), { description: 'which table the query reads (docs/sql-import.md lists each one\'s columns)' }),
   query: Type.String({ minLength: 1, description: 'SELECT with {$last_id}, {$last_date} or {$cursor}; no ORDER BY / LIMIT' }),
   mode: Type.Union([Type.Literal('id'), Type.Literal('date')]),
   cursorColumn: Type.String({ minLength: 1 }),
@@ -33,6 +34,7 @@ export function parseImportJob(input: unknown): Result<ImportJob, string[]> {
   if (errors.length > 0) return fail(errors);
   const job = withDefaults as ImportJob;
   const problems = checkPackQuerySpec(packSpecOf(job));
+  if (!rowMapperOf(job.entity)) problems.push(`entity "${job.entity}": not importable yet`);
   // their SQL is built (and tested), but there is no driver to run it yet
   if (job.source.dialect === 'mssql' || job.source.dialect === 'oracle') {
     problems.push(`source.dialect "${job.source.dialect}": no connector yet (postgres and mysql are supported)`);

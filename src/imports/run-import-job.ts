@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { applyEventsInTransaction } from '../apply/apply-batch.ts';
 import type { CanonicalEvent } from '../events/canonical.ts';
-import { customerRowToCanonical } from '../ingest/sql/customers-to-canonical.ts';
+import { rowMapperOf } from '../ingest/sql/entities.ts';
 import { lookBackCursor } from '../ingest/sql/look-back.ts';
 import { readNextPack } from '../ingest/sql/read-next-pack.ts';
 import type { SourceRow, SqlSource } from '../ingest/sql/sql-source.ts';
@@ -91,10 +91,12 @@ function mapRows(job: ImportJob, rows: readonly SourceRow[], receivedAt: string)
   const events: CanonicalEvent[] = [];
   const rejections: Rejection[] = [];
   const context = { workspaceId: job.workspace, sourceName: job.source.name, receivedAt };
+  const mapRow = rowMapperOf(job.entity);
+  if (!mapRow) throw new Error(`entity "${job.entity}" is not importable`);
   for (const row of rows) {
-    const mapped = customerRowToCanonical(row, context);
+    const mapped = mapRow(row, context);
     if (mapped.ok) events.push(mapped.value);
-    else rejections.push({ key: keyOf(row.local_id), reason: mapped.error });
+    else rejections.push({ key: keyOf(row[job.keyColumn] ?? row.local_id), reason: mapped.error });
   }
   return { events, rejections };
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { customerRowToCanonical, normaliseDate } from './customers-to-canonical.ts';
+import { customerRowToCanonical } from './customers-to-canonical.ts';
+import { normaliseDate } from './row-values.ts';
 
 const context = { workspaceId: 'acme', sourceName: 'shop', receivedAt: '2026-11-22T00:00:00.000Z' };
 const seedRow = {

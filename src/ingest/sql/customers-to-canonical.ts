@@ -1,10 +1,8 @@
 import type { CanonicalEvent, CustomerIdentifier, ProfileField } from '../../events/canonical.ts';
-import { bareCustomerRef } from '../../events/customer-ref.ts';
-import { deriveEventId, hashBody } from '../../events/identity.ts';
 import { fail, ok, type Result } from '../../result.ts';
+import { columnWithNul, normaliseDate, textOf } from './row-values.ts';
 import type { SourceRow } from './sql-source.ts';
-
-export const SQL_SOURCE = 'sql';
+import { sqlCustomerRef, sqlRowEvent, type SqlRowContext } from './sql-event.ts';
 
 /** The seed's standard customer columns (as the user's query aliases them). */
 export const CUSTOMER_COLUMNS = [
@@ -24,13 +22,6 @@ export const CUSTOMER_COLUMNS = [
 ] as const;
 const DATE_COLUMNS = new Set(['birth_date', 'register_date']);
 
-export interface SqlRowContext {
-  workspaceId: string;
-  /** The source's name in the job: customer ids are local to it. */
-  sourceName: string;
-  receivedAt: string;
-}
-
 /**
  * Maps one customers row to a profileDetailsChanged event: each standard
  * column the query returns becomes a standard profile field (null clears
@@ -45,9 +36,7 @@ export interface SqlRowContext {
 export function customerRowToCanonical(row: SourceRow, context: SqlRowContext): Result<CanonicalEvent, string> {
   const localId = textOf(row.local_id);
   if (localId === null) return fail('missing local_id');
-  // PostgreSQL text cannot hold NUL (MySQL's can): one such row must be a
-  // rejected row, not a pack that fails on every run.
-  const withNul = Object.keys(row).find((column) => typeof row[column] === 'string' && (row[column] as string).includes('\u0000'));
+  const withNul = columnWithNul(row);
   if (withNul !== undefined) return fail(`${withNul} contains a NUL character`);
   const fields: ProfileField[] = [];
   for (const column of CUSTOMER_COLUMNS) {
@@ -65,56 +54,14 @@ export function customerRowToCanonical(row: SourceRow, context: SqlRowContext): 
   for (const f of fields) {
     if ((f.name === 'email' || f.name === 'phone') && f.value !== null) identifiers.push({ channel: 'instore', kind: f.name, value: f.value, single: true });
   }
-  const customer = bareCustomerRef(SQL_SOURCE, `${context.sourceName}:${localId}`);
-  const bodyHash = hashBody(JSON.stringify(fields));
-  const { eventId, identityBasis } = deriveEventId(context.workspaceId, SQL_SOURCE, { naturalKey: `customers:${customer.key}:${bodyHash}`, messageId: null });
-  return ok({
-    eventId,
-    identityBasis,
-    redelivered: false,
-    source: SQL_SOURCE,
-    routingKey: null,
-    eventCode: 'sql.customers',
-    customer,
-    streamKey: `${customer.key}|profile`,
-    bodyHash,
-    messageId: null,
-    occurredAt: null,
-    receivedAt: context.receivedAt,
-    payload: { entity: 'customers', source: context.sourceName, localId, fields: Object.fromEntries(fields.map((f) => [f.name, f.value])) },
-    change: { kind: 'profileDetailsChanged', fields, fieldChanges: [], identifiers },
-  });
-}
-
-function textOf(value: unknown): string | null {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  const text = String(value).trim();
-  return text === '' ? null : text;
-}
-
-const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}(?::?\d{2})?)?$/;
-
-/**
- * A birth date as YYYY-MM-DD; a registration date as ISO time (UTC when the
- * source gives no zone) or a plain date. Anything else is rejected: a wrong
- * date in a profile is worse than a reported row.
- */
-export function normaliseDate(text: string, dateOnly: boolean): string | null {
-  const plain = DATE_ONLY.exec(text);
-  if (plain) return isRealDate(+plain[1]!, +plain[2]!, +plain[3]!) ? text : null;
-  const stamped = DATE_TIME.exec(text);
-  if (!stamped) return null;
-  const [y, m, d] = stamped[1]!.split('-').map(Number) as [number, number, number];
-  if (!isRealDate(y, m, d)) return null;
-  if (dateOnly) return stamped[1]!;
-  const zone = stamped[3] ? (stamped[3].length === 3 ? `${stamped[3]}:00` : stamped[3]) : 'Z';
-  const time = Date.parse(`${stamped[1]}T${stamped[2]}${zone}`);
-  return Number.isNaN(time) ? null : new Date(time).toISOString();
-}
-
-function isRealDate(y: number, m: number, d: number): boolean {
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  const customer = sqlCustomerRef(context, localId);
+  return ok(
+    sqlRowEvent(
+      context,
+      'customers',
+      { customer, recordKey: customer.key, stream: 'profile', occurredAt: null },
+      { localId, fields: Object.fromEntries(fields.map((f) => [f.name, f.value])) },
+      { kind: 'profileDetailsChanged', fields, fieldChanges: [], identifiers },
+    ),
+  );
 }

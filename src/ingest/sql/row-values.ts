@@ -1,0 +1,78 @@
+import type { SourceRow } from './sql-source.ts';
+
+/**
+ * Reading the values of a source row the same way for every entity: text
+ * trimmed (an empty cell is no value), numbers parsed strictly, dates
+ * normalised or refused. A mapper that cannot read a required value rejects
+ * the row with the reason; it never guesses.
+ */
+
+export function textOf(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  const text = String(value).trim();
+  return text === '' ? null : text;
+}
+
+/** A decimal number, or null for an empty cell; `undefined` when the cell holds something that is not a number. */
+export function numberOf(value: unknown): number | null | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'bigint') return Number(value);
+  const text = textOf(value);
+  if (text === null) return null;
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text)) return undefined;
+  return Number(text);
+}
+
+/** A boolean from the usual SQL spellings (1/0, true/false, t/f, yes/no, y/n); `undefined` for anything else. */
+export function booleanOf(value: unknown): boolean | null | undefined {
+  if (typeof value === 'boolean') return value;
+  const text = textOf(value)?.toLowerCase() ?? null;
+  if (text === null) return null;
+  if (['1', 'true', 't', 'yes', 'y'].includes(text)) return true;
+  if (['0', 'false', 'f', 'no', 'n'].includes(text)) return false;
+  return undefined;
+}
+
+/**
+ * PostgreSQL text cannot hold NUL (MySQL's can): one such row must be a
+ * rejected row, not a pack that fails on every run. Returns the column.
+ */
+export function columnWithNul(row: SourceRow): string | undefined {
+  return Object.keys(row).find((column) => typeof row[column] === 'string' && (row[column] as string).includes('\u0000'));
+}
+
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/**
+ * A date as YYYY-MM-DD (dateOnly) or an instant as ISO time (UTC when the
+ * source gives no zone; a plain date stays a plain date). Anything else is
+ * null: a wrong date in a profile is worse than a reported row.
+ */
+export function normaliseDate(text: string, dateOnly: boolean): string | null {
+  const plain = DATE_ONLY.exec(text);
+  if (plain) return isRealDate(+plain[1]!, +plain[2]!, +plain[3]!) ? text : null;
+  const stamped = DATE_TIME.exec(text);
+  if (!stamped) return null;
+  const [y, m, d] = stamped[1]!.split('-').map(Number) as [number, number, number];
+  if (!isRealDate(y, m, d)) return null;
+  if (dateOnly) return stamped[1]!;
+  const zone = stamped[3] ? (stamped[3].length === 3 ? `${stamped[3]}:00` : stamped[3]) : 'Z';
+  const time = Date.parse(`${stamped[1]}T${stamped[2]}${zone}`);
+  return Number.isNaN(time) ? null : new Date(time).toISOString();
+}
+
+/** An instant (ISO, UTC) from a date/time cell: null when empty, `undefined` when not a real date. */
+export function instantOf(value: unknown): string | null | undefined {
+  const text = textOf(value);
+  if (text === null) return null;
+  const normal = normaliseDate(text, false);
+  if (normal === null) return undefined;
+  return normal.length === 10 ? `${normal}T00:00:00.000Z` : normal;
+}
+
+function isRealDate(y: number, m: number, d: number): boolean {
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
