@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import amqp from 'amqplib';
+import pg from 'pg';
 import { ERROR_HEADERS, listErrorEntries, replayErrorEntries } from '../src/broker/error-queue.ts';
 import { loymaxSeedExamples } from './fixtures/loymax/index.ts';
 import { eventCount, startTestService, type TestService } from './support/test-service.ts';
@@ -17,12 +18,27 @@ before(async () => {
 });
 after(() => t.close());
 
+async function execInStore(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: t.database.url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
 const registration = (customerId: number) => ({ eventCode: 'OnBeginRegistration', customerInfo: { customerId } });
 
 test('poison messages go to the error queue with a reason; the messages behind them are applied', async () => {
   const purchase = JSON.parse(loymaxSeedExamples.find((e) => e.routingKey === 'purchases.confirm.modelUpdate')!.body);
   purchase.customerInfo.customerId = 610;
   purchase.purchaseOperationInfo.description = 'nul \u0000 byte'; // valid JSON the store cannot keep
+  // A failure that lasts (here a trigger in the real store refusing one
+  // customer) is retried, then dead-lettered after its attempts.
+  await execInStore(`CREATE FUNCTION refuse_611() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.customer_key = 'loymax:611' THEN RAISE EXCEPTION 'customer 611 refused by the test'; END IF; RETURN NEW; END $$;
+    CREATE TRIGGER refuse_611 BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_611();`);
   await t.publisher.publish([
     { body: registration(601), messageId: 'good-1' },
     { routingKey: 'customer.registration.begin', body: '{"eventCode": "OnBeginRegistration", customerInfo', messageId: 'bad-json' },
@@ -31,10 +47,11 @@ test('poison messages go to the error queue with a reason; the messages behind t
     { routingKey: 'customer.card.changeBlockState', body: { eventCode: 'OnBlockCard', customerInfo: { customerId: 604 } }, messageId: 'bad-model' },
     { routingKey: 'customer.registration.finish', body: { ...registration(605), eventCode: 'OnEndRegistration', padding: 'x'.repeat(5000) }, messageId: 'too-big' },
     { body: purchase, messageId: 'unstorable' },
+    { body: registration(611), messageId: 'refused' },
     { body: registration(606), messageId: 'good-3' },
   ]);
   await waitFor('good messages applied', async () => (await eventCount(t.service)) === 3);
-  await waitFor('five messages in the error queue', async () => (await queueDepth(t.topology.errorQueue)) === 5);
+  await waitFor('six messages in the error queue', async () => (await queueDepth(t.topology.errorQueue)) === 6);
   for (const id of [601, 602, 606]) assert.equal((await t.get(`/v1/customers/${id}`)).status, 200);
 
   const connection = await amqp.connect(TEST_AMQP_URL);
@@ -47,13 +64,17 @@ test('poison messages go to the error queue with a reason; the messages behind t
     assert.equal(byId['bad-model']!.code, 'invalid_model');
     assert.match(byId['bad-model']!.reason, /targetBlockState/);
     assert.equal(byId['too-big']!.code, 'too_large');
-    assert.equal(byId['unstorable']!.code, 'apply_failed');
-    assert.equal(byId['unstorable']!.attempts, 2);
+    assert.equal(byId['unstorable']!.code, 'unstorable_text');
+    assert.equal(byId['refused']!.code, 'apply_failed');
+    assert.match(byId['refused']!.reason, /refused by the test/);
+    assert.equal(byId['refused']!.attempts, 2);
     assert.equal(byId['bad-json']!.routingKey, 'customer.registration.begin');
   } finally {
     await connection.close();
   }
-  assert.equal(await queueDepth(t.topology.errorQueue), 5, 'listing leaves the entries in place');
+  assert.equal(await queueDepth(t.topology.errorQueue), 6, 'listing leaves the entries in place');
+  // The cause is fixed: replaying the entry (next test) applies it.
+  await execInStore('DROP TRIGGER refuse_611 ON events');
   const metrics = await fetch(`${t.service.url}/metrics`, { headers: { authorization: `Bearer ${t.apiKey}` } }).then((r) => r.text());
   assert.match(metrics, /smartcom_events_dead_lettered_total\{source="loymax",reason="invalid_json"\} 1/);
 });
@@ -69,15 +90,16 @@ test('`smartcom errors list` shows them and `errors replay` sends them back thro
   const run = promisify(execFile);
   const listed = await run('node', ['bin/smartcom.js', 'errors', 'list', '--json'], { env });
   const lines = listed.stdout.trim().split('\n').map((l) => JSON.parse(l));
-  assert.equal(lines.length, 5);
+  assert.equal(lines.length, 6);
   assert.ok(lines.every((l) => l.reason.length > 0));
 
-  // The consumer will reject them again (nothing was fixed), so they come back
-  // to the error queue: replay moves each exactly once and loses none.
+  // The refused customer's cause was fixed, so it is applied; the consumer
+  // rejects the others again (nothing was fixed), so they come back to the
+  // error queue: replay moves each exactly once and loses none.
   const connection = await amqp.connect(TEST_AMQP_URL);
   try {
     const replayed = await replayErrorEntries(await connection.createConfirmChannel(), t.topology.errorQueue, t.topology.exchange, 100);
-    assert.equal(replayed, 5);
+    assert.equal(replayed, 6);
   } finally {
     await connection.close();
   }
@@ -85,7 +107,8 @@ test('`smartcom errors list` shows them and `errors replay` sends them back thro
   const again = await drainQueue(t.topology.errorQueue);
   assert.deepEqual(again.map((m) => m.properties.messageId).sort(), ['bad-code', 'bad-json', 'bad-model', 'too-big', 'unstorable']);
   assert.ok(again.every((m) => typeof m.properties.headers?.[ERROR_HEADERS.reason] === 'string'));
-  assert.equal(await eventCount(t.service), 3);
+  await waitFor('the fixed entry applied', async () => (await t.get('/v1/customers/611')).status === 200);
+  assert.equal(await eventCount(t.service), 4);
 });
 
 test('a fixed message replayed from the error queue is applied', async () => {

@@ -1,4 +1,5 @@
 import { fail, ok, type Result } from '../../result.ts';
+import { checkStorable } from '../../events/storable-json.ts';
 import { truncate, unwrapEnvelope, type CapillaryEnvelope } from './envelope.ts';
 import {
   CAPILLARY_DATA_CHECKERS,
@@ -35,7 +36,6 @@ export interface CapillaryReject {
 
 export const MAX_EVENTS_PER_REQUEST = 1000;
 /** Deeper JSON is refused: PostgreSQL's jsonb and the recursion that checks it both have limits. */
-const MAX_DEPTH = 32;
 const MAX_CHANNEL_NAME = 64;
 
 /**
@@ -115,34 +115,3 @@ function* identifierBlocks(data: Record<string, unknown>): Generator<[string, Re
     if (found) yield [`/${member}/customerIdentifiers`, found];
   }
 }
-
-/**
- * PostgreSQL refuses to store some things JSON allows: the NUL character and
- * unpaired UTF-16 surrogates (in jsonb and text alike), and very deep
- * nesting. An event holding them is bad input, answered 4xx, never a 5xx
- * from the store.
- */
-function checkStorable(root: unknown): Result<true, CapillaryReject> {
-  const stack: Array<[unknown, number]> = [[root, 0]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop()!;
-    if (typeof value === 'string') {
-      if (!isStorableText(value)) return fail({ code: 'unstorable_text', reason: 'a string holds a NUL character or an unpaired surrogate' });
-    } else if (typeof value === 'object' && value !== null) {
-      if (depth >= MAX_DEPTH) return fail({ code: 'too_deep', reason: `the event nests deeper than ${MAX_DEPTH} levels` });
-      if (Array.isArray(value)) {
-        for (const element of value) stack.push([element, depth + 1]);
-      } else {
-        for (const [key, element] of Object.entries(value)) {
-          if (!isStorableText(key)) return fail({ code: 'unstorable_text', reason: 'a key holds a NUL character or an unpaired surrogate' });
-          stack.push([element, depth + 1]);
-        }
-      }
-    }
-  }
-  return ok(true);
-}
-
-// A NUL, a high surrogate not followed by a low one, or a low one not preceded by a high one.
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const isStorableText = (text: string): boolean => !UNSTORABLE.test(text);

@@ -28,6 +28,10 @@ test('rejections say precisely why', () => {
     ['customer.registration.begin', '{"eventCode":"OnBeginRegistration","customerInfo":{}}', 'invalid_model', /customerId/],
     ['customer.card.changeBlockState', '{"eventCode":"OnBlockCard","customerInfo":{"customerId":1},"cardInfo":{"cardNumber":"1"}}', 'invalid_model', /targetBlockState/],
     [null, '{"eventCode":"Nope"}', 'unknown_event_code', /Nope/],
+    // PostgreSQL cannot store these: refused at once, not after N failed store attempts.
+    ['customer.registration.begin', '{"eventCode":"OnBeginRegistration","customerInfo":{"customerId":1,"customerUid":"a\\u0000b"}}', 'unstorable_text', /NUL/],
+    ['customer.registration.begin', '{"eventCode":"OnBeginRegistration","customerInfo":{"customerId":1},"x":"\\ud800"}', 'unstorable_text', /surrogate/],
+    ['customer.registration.begin', `{"eventCode":"OnBeginRegistration","customerInfo":{"customerId":1},"x":${'['.repeat(40)}${']'.repeat(40)}}`, 'too_deep', /deeper/],
   ];
   for (const [key, body, code, reason] of cases) {
     const result = parseLoymaxMessage(key, body);

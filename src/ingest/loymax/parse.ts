@@ -1,3 +1,4 @@
+import { checkStorable } from '../../events/storable-json.ts';
 import { fail, ok, type Result } from '../../result.ts';
 import { parseLenientJson } from './lenient-json.ts';
 import {
@@ -20,7 +21,9 @@ export type LoymaxRejectCode =
   | 'missing_event_code'
   | 'unknown_event_code'
   | 'event_code_mismatch'
-  | 'invalid_model';
+  | 'invalid_model'
+  | 'unstorable_text'
+  | 'too_deep';
 
 export interface LoymaxReject {
   code: LoymaxRejectCode;
@@ -71,6 +74,9 @@ export function parseLoymaxMessage(
     const where = first?.path ? first.path : '/';
     return fail({ code: 'invalid_model', reason: `${key} model: ${where}: ${first?.message ?? 'does not match'}` });
   }
+  // Checked last: the model is valid, only the store could not keep it.
+  const storable = checkStorable(value);
+  if (!storable.ok) return fail(storable.error);
   return ok({ routingKey: key, eventCode, model: value } as LoymaxMessage);
 }
 

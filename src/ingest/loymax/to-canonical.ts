@@ -275,5 +275,8 @@ function numberOf(value: string | number | null | undefined): number | null {
 function toTimestamp(value: string | null | undefined): string | null {
   if (!value) return null;
   const time = Date.parse(value);
-  return Number.isNaN(time) ? null : new Date(time).toISOString();
+  if (Number.isNaN(time)) return null;
+  // JavaScript reads years PostgreSQL refuses (0000, +275760): no usable time either.
+  const year = new Date(time).getUTCFullYear();
+  return year >= 1 && year <= 9999 ? new Date(time).toISOString() : null;
 }

@@ -21,7 +21,9 @@ export function numberOf(value: unknown): number | null | undefined {
   const text = textOf(value);
   if (text === null) return null;
   if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text)) return undefined;
-  return Number(text);
+  // "1e999" reads as Infinity, which JSON (and so the store) would turn into null.
+  const number = Number(text);
+  return Number.isFinite(number) ? number : undefined;
 }
 
 /** A boolean from the usual SQL spellings (1/0, true/false, t/f, yes/no, y/n); `undefined` for anything else. */

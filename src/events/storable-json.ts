@@ -1,0 +1,41 @@
+import { fail, ok, type Result } from '../result.ts';
+
+/** Deeper than this, a payload is refused before PostgreSQL's own (much later, much costlier) limit. */
+export const MAX_PAYLOAD_DEPTH = 32;
+
+export interface UnstorableReason {
+  code: 'unstorable_text' | 'too_deep';
+  reason: string;
+}
+
+/**
+ * PostgreSQL refuses to store some things JSON allows: the NUL character and
+ * unpaired UTF-16 surrogates (in jsonb and text alike), and very deep
+ * nesting. A payload holding them is bad input, rejected with its reason by
+ * the adapter, never a failing store transaction (which would be retried,
+ * and would hold up the events around it).
+ */
+export function checkStorable(root: unknown): Result<true, UnstorableReason> {
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (!isStorableText(value)) return fail({ code: 'unstorable_text', reason: 'a string holds a NUL character or an unpaired surrogate' });
+    } else if (typeof value === 'object' && value !== null) {
+      if (depth >= MAX_PAYLOAD_DEPTH) return fail({ code: 'too_deep', reason: `the event nests deeper than ${MAX_PAYLOAD_DEPTH} levels` });
+      if (Array.isArray(value)) {
+        for (const element of value) stack.push([element, depth + 1]);
+      } else {
+        for (const [key, element] of Object.entries(value)) {
+          if (!isStorableText(key)) return fail({ code: 'unstorable_text', reason: 'a key holds a NUL character or an unpaired surrogate' });
+          stack.push([element, depth + 1]);
+        }
+      }
+    }
+  }
+  return ok(true);
+}
+
+// A NUL, a high surrogate not followed by a low one, or a low one not preceded by a high one.
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const isStorableText = (text: string): boolean => !UNSTORABLE.test(text);
