@@ -22,7 +22,7 @@ test('by date, every dialect binds the cursor pair and the tenant as parameters,
     postgres: `SELECT * FROM (${inner}$1) smartcom_src WHERE (updated_at > $2 OR (updated_at = $3 AND local_id > $4)) AND tenant = $5 ORDER BY updated_at, local_id LIMIT 10000`,
     mysql: `SELECT * FROM (${inner}?) smartcom_src WHERE (updated_at > ? OR (updated_at = ? AND local_id > ?)) AND tenant = ? ORDER BY updated_at, local_id LIMIT 10000`,
     mssql: `SELECT * FROM (${inner}@p1) smartcom_src WHERE (updated_at > @p2 OR (updated_at = @p3 AND local_id > @p4)) AND tenant = @p5 ORDER BY updated_at, local_id OFFSET 0 ROWS FETCH NEXT 10000 ROWS ONLY`,
-    oracle: `SELECT * FROM (${inner}:1) smartcom_src WHERE (updated_at > :2 OR (updated_at = :3 AND local_id > :4)) AND tenant = :5 ORDER BY updated_at, local_id FETCH FIRST 10000 ROWS ONLY`,
+    oracle: `SELECT * FROM (${inner}:1) smartcom_src WHERE (updated_at > :2 OR (updated_at = :3 AND local_id > :4)) AND tenant = :5 ORDER BY smartcom_src.updated_at, smartcom_src.local_id FETCH FIRST 10000 ROWS ONLY`,
   };
   for (const dialect of ['postgres', 'mysql', 'mssql', 'oracle'] as const) {
     const built = buildPackQuery(spec(dialect, { tenant }), cursor, '1970-01-01');

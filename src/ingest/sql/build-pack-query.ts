@@ -84,7 +84,12 @@ export function buildPackQuery(spec: PackQuerySpec, cursor: PackCursor | null, s
     conditions.push(byKey ? `(${c} > ${param(cursor.value)} OR (${c} = ${param(cursor.value)} AND ${k} > ${param(cursor.key)}))` : `${c} > ${param(cursor.value)}`);
   }
   if (spec.tenant) conditions.push(`${spec.tenant.column} = ${param(spec.tenant.value)}`);
-  const order = spec.mode === 'date' && k !== c ? `${c}, ${k}` : c;
+  // Oracle: the connector may project a DATE / TIMESTAMP column as its exact
+  // text under the same name (oracle-values.ts), and an unqualified ORDER BY
+  // name resolves to a select-list alias first: it would sort the text. The
+  // qualified name always means the derived table's own (typed) column.
+  const by = (column: string) => (spec.dialect === 'oracle' ? `smartcom_src.${column}` : column);
+  const order = spec.mode === 'date' && k !== c ? `${by(c)}, ${by(k)}` : by(c);
   const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
   return { sql: limited(spec.dialect, `SELECT * FROM (${inner}) smartcom_src${where} ORDER BY ${order}`, spec.packSize), params };
 }

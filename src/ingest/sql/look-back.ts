@@ -1,7 +1,7 @@
 import type { PackCursor } from './build-pack-query.ts';
 
 const NUMBER = /^-?\d+(?:\.\d+)?$/;
-const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}:\d{2})(\.\d{1,6})?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})(?:([ T])(\d{2}:\d{2}:\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /**
  * Where a run with a look-back window starts: `amount` before the stored
@@ -15,12 +15,17 @@ export function lookBackCursor(cursor: PackCursor, amount: number): PackCursor |
   if (NUMBER.test(cursor.value)) return { value: String(Number(cursor.value) - amount), key: null };
   const m = TIMESTAMP.exec(cursor.value);
   if (!m) return null;
-  const zone = m[4] ? (m[4] === 'Z' ? 'Z' : m[4].length === 3 ? `${m[4]}:00` : m[4].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : 'Z';
-  const micros = (m[3] ?? '.0').slice(1).padEnd(6, '0');
-  const millis = Date.parse(`${m[1]}T${m[2] ?? '00:00:00'}${zone}`);
+  const [, date, separator, time, fraction, zone] = m as unknown as [string, string, string | undefined, string | undefined, string | undefined, string | undefined];
+  const offset = zone ? (zone === 'Z' ? 'Z' : zone.length === 3 ? `${zone}:00` : zone.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : 'Z';
+  const millis = Date.parse(`${date}T${time ?? '00:00:00'}${offset}`);
   if (Number.isNaN(millis)) return null;
-  // Whole seconds move; the microseconds (beyond a JS Date's reach) are kept as read.
   const shifted = new Date(millis - Math.round(amount) * 1000).toISOString();
-  const text = `${shifted.slice(0, 10)} ${shifted.slice(11, 19)}.${micros}${m[4] ? '+00:00' : ''}`;
-  return { value: text, key: null };
+  // A plain date stays a plain date (a DATE column compares with it), on
+  // the day the shifted time falls in: earlier, so it only reads more.
+  if (time === undefined) return { value: shifted.slice(0, 10), key: null };
+  // Whole seconds move; the fraction keeps the digits it was read with (a
+  // column's precision: MSSQL datetime takes 3, datetime2 7, Oracle 9), the
+  // separator and the zone style too, so the server reads it as its own type.
+  const zoneText = zone ? (zone === 'Z' ? 'Z' : '+00:00') : '';
+  return { value: `${shifted.slice(0, 10)}${separator}${shifted.slice(11, 19)}${fraction ?? ''}${zoneText}`, key: null };
 }

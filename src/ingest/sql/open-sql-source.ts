@@ -1,17 +1,42 @@
+import { parseMssqlUrl } from './mssql-connection.ts';
 import { openMysqlSource } from './mysql-source.ts';
+import { parseOracleUrl } from './oracle-connection.ts';
 import { openPostgresSource } from './postgres-source.ts';
-import type { SqlSource, SqlSourceConfig } from './sql-source.ts';
+import { SourceUrlError } from './source-url.ts';
+import type { SqlDialect, SqlSource, SqlSourceConfig } from './sql-source.ts';
 
-export class UnsupportedDialectError extends Error {}
-
-/** The connector for a source's dialect. MS SQL Server and Oracle have query builders but no driver yet. */
+/**
+ * The connector for a source's dialect. Throws SourceUrlError for an MS SQL
+ * Server or Oracle URL it cannot use (parseImportJob refuses those first).
+ * Those two drivers are loaded on the first read of such a source, not with
+ * the service: together they weigh ~45 MB that most deployments never use.
+ */
 export function openSqlSource(config: SqlSourceConfig): SqlSource {
   switch (config.dialect) {
     case 'postgres':
       return openPostgresSource(config.url);
     case 'mysql':
       return openMysqlSource(config.url);
-    default:
-      throw new UnsupportedDialectError(`no connector for ${config.dialect} yet (PostgreSQL and MySQL / MariaDB are supported)`);
+    case 'mssql': {
+      const settings = parseMssqlUrl(config.url);
+      if (!settings.ok) throw new SourceUrlError(`source.url: ${settings.error.join('; ')}`);
+      return loadedOnFirstRead('mssql', async () => (await import('./mssql-source.ts')).openMssqlSource(config.url));
+    }
+    case 'oracle': {
+      const settings = parseOracleUrl(config.url);
+      if (!settings.ok) throw new SourceUrlError(`source.url: ${settings.error.join('; ')}`);
+      return loadedOnFirstRead('oracle', async () => (await import('./oracle-source.ts')).openOracleSource(config.url));
+    }
   }
+}
+
+function loadedOnFirstRead(dialect: SqlDialect, open: () => Promise<SqlSource>): SqlSource {
+  let opened: Promise<SqlSource> | null = null;
+  return {
+    dialect,
+    query: async (sql, params) => (await (opened ??= open())).query(sql, params),
+    close: async () => {
+      if (opened) await (await opened).close();
+    },
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * The connector contract every SQL source implements (PostgreSQL, MySQL /
- * MariaDB today; MS SQL Server and Oracle later). A connector only runs one
+ * MariaDB, MS SQL Server, Oracle). A connector only runs one
  * parameterised query and hands back its rows; what to ask for (the pack
  * query, the cursor) is decided by build-pack-query.ts and read-next-pack.ts,
  * the same for every dialect.

@@ -1,0 +1,25 @@
+import { parseMssqlUrl } from './mssql-connection.ts';
+import { parseOracleUrl } from './oracle-connection.ts';
+import type { SqlDialect } from './sql-source.ts';
+
+/**
+ * What is wrong with a job's source URL, checked when the job is read so a
+ * bad one is refused with its reasons rather than failing each run. The
+ * MS SQL Server and Oracle URLs are smartcom's own form (mssql-connection.ts,
+ * oracle-connection.ts); PostgreSQL and MySQL URLs go to their drivers as
+ * they are.
+ */
+export function sourceUrlProblems(dialect: SqlDialect, url: string): string[] {
+  switch (dialect) {
+    case 'mssql': {
+      const parsed = parseMssqlUrl(url);
+      return parsed.ok ? [] : parsed.error;
+    }
+    case 'oracle': {
+      const parsed = parseOracleUrl(url);
+      return parsed.ok ? [] : parsed.error;
+    }
+    default:
+      return [];
+  }
+}
