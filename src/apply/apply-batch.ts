@@ -7,6 +7,7 @@ import { applyMerge } from './apply-merge.ts';
 import { upsertAttributes, insertAttributeChanges } from './attributes-table.ts';
 import { insertCardChanges, upsertCards } from './cards-table.ts';
 import { findMergeTargets, upsertCustomers } from './customers-table.ts';
+import { projectBalancesAndCodes } from './project-balances-and-codes.ts';
 import { projectDetails } from './project-details.ts';
 import { projectRecords } from './project-records.ts';
 import { upsertPurchases, upsertRefunds } from './receipts-table.ts';
@@ -101,6 +102,7 @@ async function projectSegment(tx: Queryable, workspaceId: string, segment: reado
   await upsertPurchases(tx, workspaceId, rows.purchases);
   await upsertRefunds(tx, workspaceId, rows.refunds);
   await projectDetails(tx, workspaceId, segment);
+  await projectBalancesAndCodes(tx, workspaceId, segment);
 }
 
 /**

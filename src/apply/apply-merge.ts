@@ -5,6 +5,8 @@ import { moveCards } from './cards-table.ts';
 import { moveAttributes } from './attributes-table.ts';
 import { moveSubscriptions } from './subscriptions-table.ts';
 import { moveReceipts } from './receipts-table.ts';
+import { moveImportedBonusBalances } from './imported-bonus-balances-table.ts';
+import { movePromoCodes } from './promo-codes-table.ts';
 import { customerRowOf } from './reduce-segment.ts';
 
 /**
@@ -34,6 +36,8 @@ export async function applyMerge(
   await moveAttributes(tx, workspaceId, fromKey, intoKey);
   await moveSubscriptions(tx, workspaceId, fromKey, intoKey);
   await moveReceipts(tx, workspaceId, fromKey, intoKey);
+  await moveImportedBonusBalances(tx, workspaceId, fromKey, intoKey);
+  await movePromoCodes(tx, workspaceId, fromKey, intoKey);
   await markMerged(tx, workspaceId, fromKey, intoKey, event.receivedAt);
   await tx.query(
     `INSERT INTO customer_merges (workspace_id, event_seq, from_key, to_key, merged_at) VALUES ($1, $2, $3, $4, $5)

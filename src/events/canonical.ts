@@ -42,6 +42,19 @@ export interface ChequeItem {
   amount: number | null;
 }
 
+/** A receipt line as a source keeps it apart from its receipt (SQL receipt_lines). */
+export interface ReceiptLine {
+  /** `<source name>:<local_id>`: line ids are local to one source database. */
+  lineId: string;
+  lineNo: number | null;
+  productId: string | null;
+  productName: string | null;
+  quantity: number | null;
+  price: number | null;
+  amount: number | null;
+  discount: number | null;
+}
+
 export interface MoneyMovement {
   type: string | null;
   amount: number | null;
@@ -122,6 +135,12 @@ export type ProfileChange =
   | { kind: 'personalDataErased'; reason: string | null }
   /** An operator said two linked profiles are not the same person. */
   | { kind: 'identityLinkUndone'; otherKey: string }
+  /** Something the customer did that the retailer recorded (SQL events: a visit, a review, an app install); the event log is its history. */
+  | { kind: 'customerEventRecorded'; eventType: string; attributes: Record<string, string> }
+  /** A bonus balance a source keeps for the customer (SQL bonus_balances); an older balance never replaces a newer one. */
+  | { kind: 'importedBonusBalance'; sourceName: string; balance: number; pending: number | null; asOf: string | null }
+  /** A promo code a source issued to the customer (SQL promo_codes with a customer_id). */
+  | { kind: 'customerPromoCodeChanged'; promoCode: PromoCode }
   | RecordChange;
 
 /**
@@ -131,9 +150,59 @@ export type ProfileChange =
  * onto their own tables (apply/project-records.ts) and makes no profile of
  * them. Every member's kind is listed in RECORD_CHANGE_KINDS.
  */
-export type RecordChange = never;
+export type RecordChange =
+  /** A receipt line imported on its own (SQL receipt_lines); it may arrive before or after its receipt. */
+  | { kind: 'receiptLineImported'; purchaseId: string; line: ReceiptLine }
+  /** Catalogue entries of a source (SQL products, product_categories). */
+  | { kind: 'catalogProductChanged'; product: CatalogProduct }
+  | { kind: 'catalogCategoryChanged'; category: CatalogCategory }
+  /** A promo code issued to no one (yet); an issued one is the customer's customerPromoCodeChanged. */
+  | { kind: 'promoCodeChanged'; promoCode: PromoCode };
 
-export const RECORD_CHANGE_KINDS: ReadonlySet<string> = new Set<RecordChange['kind']>([]);
+export const RECORD_CHANGE_KINDS: ReadonlySet<string> = new Set<RecordChange['kind']>([
+  'receiptLineImported',
+  'catalogProductChanged',
+  'catalogCategoryChanged',
+  'promoCodeChanged',
+]);
+
+/** A product of a source's nomenclature; ids are local to the source. A row is the whole record. */
+export interface CatalogProduct {
+  sourceName: string;
+  localId: string;
+  name: string | null;
+  categoryId: string | null;
+  price: number | null;
+  oldPrice: number | null;
+  vendor: string | null;
+  barcode: string | null;
+  url: string | null;
+  picture: string | null;
+  available: boolean | null;
+  description: string | null;
+}
+
+/** A category of a source's classifier (a tree by parentId). */
+export interface CatalogCategory {
+  sourceName: string;
+  localId: string;
+  name: string | null;
+  parentId: string | null;
+}
+
+/** A promo code as its source has it; codes are unique within their source. */
+export interface PromoCode {
+  sourceName: string;
+  code: string;
+  /** The campaign or offer it belongs to. */
+  promoId: string | null;
+  /** Free text, as the source spells it. */
+  status: string | null;
+  discount: number | null;
+  issuedAt: string | null;
+  usedAt: string | null;
+  expiresAt: string | null;
+}
 
 export function isRecordChange(change: ProfileChange): change is RecordChange {
   return RECORD_CHANGE_KINDS.has(change.kind);

@@ -8,6 +8,7 @@ import { createApiKeyAuth } from './auth.ts';
 import { installErrorHandler } from './errors.ts';
 import { registerBonusRoutes } from './routes/bonus.ts';
 import { registerCapillaryWebhookRoutes } from './routes/capillary-webhooks.ts';
+import { registerCatalogRoutes } from './routes/catalog.ts';
 import { registerCustomerRoutes } from './routes/customers.ts';
 import { registerHealthRoutes, type ConsumerStatus } from './routes/health.ts';
 import { registerImportRoutes } from './routes/imports.ts';
@@ -42,5 +43,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerCapillaryWebhookRoutes(app, deps);
   registerBonusRoutes(app, deps);
   registerImportRoutes(app, deps);
+  registerCatalogRoutes(app, deps);
   return app;
 }

@@ -1,6 +1,8 @@
 import type { Queryable } from '../store/db.ts';
 import type { CardSnapshot } from '../events/canonical.ts';
 import { readBonusSection, type BonusAccountView } from '../bonus/read-bonus-account.ts';
+import { readImportedBonusBalances, type ImportedBonusBalanceView } from '../catalog/read-imported-balances.ts';
+import { readPromoCodesOfCustomer, type PromoCodeView } from '../catalog/read-promo-codes.ts';
 import { isoOrNull } from '../events/event-log.ts';
 import { readProfileDetails, type ProfileDetails } from './read-profile-details.ts';
 import { readPurchases, type PurchaseView } from './read-purchases.ts';
@@ -55,6 +57,10 @@ export interface ProfileView extends ProfileDetails {
   mergedFrom: string[];
   /** Bonus status and balance; set on profiles of source `bonus`. */
   bonus: BonusAccountView | null;
+  /** Bonus balances SQL sources keep for the customer (one per source, the newest). */
+  importedBonusBalances: ImportedBonusBalanceView[];
+  /** Promo codes SQL sources issued to the customer (or to a profile merged into it). */
+  promoCodes: PromoCodeView[];
   firstSeenAt: string | null;
   lastEventAt: string | null;
 }
@@ -66,12 +72,14 @@ export async function readProfile(db: Queryable, workspaceId: string, customer: 
     await db.query<Record<string, unknown>>('SELECT * FROM customers WHERE workspace_id = $1 AND customer_key = $2', [workspaceId, customer.key])
   ).rows[0];
   if (!c) return null;
-  const [cards, attributes, subscriptions, purchases, totals] = await Promise.all([
+  const [cards, attributes, subscriptions, purchases, totals, importedBonusBalances, promoCodes] = await Promise.all([
     readCards(db, workspaceId, customer.key),
     readAttributes(db, workspaceId, customer.key),
     readSubscriptions(db, workspaceId, customer.key),
     readPurchases(db, workspaceId, customer.key, { limit: RECENT_PURCHASES }),
     readPurchaseTotals(db, workspaceId, customer.key),
+    readImportedBonusBalances(db, workspaceId, customer.key),
+    readPromoCodesOfCustomer(db, workspaceId, customer.key),
   ]);
   const startedAt = isoOrNull(c.registration_started_at);
   const completedAt = isoOrNull(c.registration_completed_at);
@@ -95,6 +103,8 @@ export async function readProfile(db: Queryable, workspaceId: string, customer: 
     mergedFrom: customer.memberKeys.filter((k) => k !== customer.key),
     ...(await readProfileDetails(db, workspaceId, customer.key)),
     bonus: await readBonusSection(db, workspaceId, customer.key),
+    importedBonusBalances,
+    promoCodes,
     firstSeenAt: isoOrNull(c.first_seen_at),
     lastEventAt: isoOrNull(c.last_event_at),
   };

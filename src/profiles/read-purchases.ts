@@ -3,6 +3,24 @@ import { isoOrNull } from '../events/event-log.ts';
 
 /** Purchases with their cheque items, withdrawals, rewards and the refunds linked to them. */
 
+/**
+ * The items a purchase or refund shows: its own cheque items, or, when it
+ * has none, the lines imported for it on their own (an SQL source's
+ * receipt_lines, which may arrive before or after the receipt), in line
+ * order, shaped as cheque items plus price, discount and lineId. A receipt
+ * that carries items is never mixed with imported lines.
+ */
+function shownItems(receipt: string, idColumn: string): string {
+  return `CASE WHEN json_array_length(${receipt}.items) > 0 THEN ${receipt}.items ELSE COALESCE((
+            SELECT json_agg(json_build_object(
+                     'positionId', l.line_no, 'itemId', l.product_id, 'description', l.product_name, 'quantity', l.quantity,
+                     'unit', NULL, 'amount', l.amount, 'price', l.price, 'discount', l.discount, 'lineId', l.line_id)
+                     ORDER BY l.line_no NULLS LAST, l.line_id)
+              FROM purchase_lines l
+             WHERE l.workspace_id = ${receipt}.workspace_id AND l.source = ${receipt}.source AND l.purchase_id = ${receipt}.${idColumn}
+          ), ${receipt}.items) END`;
+}
+
 export interface RefundView {
   refundId: string;
   refundedPurchaseId: string | null;
@@ -44,12 +62,12 @@ export async function readPurchases(
   page: { limit: number; before?: string | undefined },
 ): Promise<PurchaseView[]> {
   const result = await db.query<Record<string, unknown>>(
-    `SELECT p.*, COALESCE((
+    `SELECT p.*, ${shownItems('p', 'purchase_id')} AS items_shown, COALESCE((
               SELECT json_agg(json_build_object(
                        'refundId', f.refund_id, 'refundedPurchaseId', f.refunded_purchase_id,
                        'refundedExternalPurchaseId', f.refunded_external_purchase_id,
                        'externalPurchaseId', f.external_purchase_id, 'chequeNumber', f.cheque_number, 'amount', f.amount,
-                       'occurredAt', f.occurred_at, 'description', f.description, 'items', f.items,
+                       'occurredAt', f.occurred_at, 'description', f.description, 'items', ${shownItems('f', 'refund_id')},
                        'withdraws', f.withdraws, 'rewards', f.rewards) ORDER BY f.occurred_at, f.refund_id)
                 FROM refunds f
                WHERE f.workspace_id = p.workspace_id AND f.source = p.source
@@ -69,7 +87,7 @@ export async function readPurchases(
 /** Refunds of this customer whose purchase has not arrived (yet). */
 export async function readUnlinkedRefunds(db: Queryable, workspaceId: string, customerKey: string): Promise<RefundView[]> {
   const result = await db.query<Record<string, unknown>>(
-    `SELECT f.* FROM refunds f
+    `SELECT f.*, ${shownItems('f', 'refund_id')} AS items_shown FROM refunds f
       WHERE f.workspace_id = $1 AND f.customer_key = $2
         AND NOT EXISTS (SELECT 1 FROM purchases p
                          WHERE p.workspace_id = f.workspace_id AND p.source = f.source
@@ -87,7 +105,7 @@ export async function readUnlinkedRefunds(db: Queryable, workspaceId: string, cu
     amount: f.amount,
     occurredAt: f.occurred_at,
     description: f.description,
-    items: f.items,
+    items: f.items_shown,
     withdraws: f.withdraws,
     rewards: f.rewards,
   }));
@@ -115,7 +133,7 @@ function toPurchaseView(r: Record<string, unknown>): PurchaseView {
     partnerId: str(r.partner_id),
     brandId: str(r.brand_id),
     currencyExternalId: str(r.currency_external_id),
-    items: r.items,
+    items: r.items_shown,
     withdraws: r.withdraws,
     rewards: r.rewards,
     attributes: r.purchase_attributes,

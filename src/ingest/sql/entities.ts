@@ -1,6 +1,13 @@
 import type { CanonicalEvent } from '../../events/canonical.ts';
 import type { Result } from '../../result.ts';
+import { bonusBalanceRowToCanonical } from './bonus-balances-to-canonical.ts';
 import { customerRowToCanonical } from './customers-to-canonical.ts';
+import { eventRowToCanonical } from './events-to-canonical.ts';
+import { categoryRowToCanonical } from './product-categories-to-canonical.ts';
+import { productRowToCanonical } from './products-to-canonical.ts';
+import { promoCodeRowToCanonical } from './promo-codes-to-canonical.ts';
+import { receiptLineRowToCanonical } from './receipt-lines-to-canonical.ts';
+import { receiptRowToCanonical } from './receipts-to-canonical.ts';
 import type { SqlRowContext } from './sql-event.ts';
 import type { SourceRow } from './sql-source.ts';
 
@@ -22,6 +29,13 @@ export type RowMapper = (row: SourceRow, context: SqlRowContext) => Result<Canon
 
 const ROW_MAPPERS: Partial<Record<SqlEntity, RowMapper>> = {
   customers: customerRowToCanonical,
+  receipts: receiptRowToCanonical,
+  receipt_lines: receiptLineRowToCanonical,
+  events: eventRowToCanonical,
+  products: productRowToCanonical,
+  product_categories: categoryRowToCanonical,
+  bonus_balances: bonusBalanceRowToCanonical,
+  promo_codes: promoCodeRowToCanonical,
 };
 
 export function rowMapperOf(entity: SqlEntity): RowMapper | undefined {
