@@ -4,6 +4,7 @@ import type { Config } from '../config/config.ts';
 import { startBonusWorker } from '../bonus/bonus-worker.ts';
 import { startLoymaxConsumer, type LoymaxConsumer } from '../broker/loymax-consumer.ts';
 import { buildApp } from '../http/app.ts';
+import { registerImportJobRoutes } from '../http/routes/imports.ts';
 import { loadJobFiles } from '../imports/load-job-files.ts';
 import { startImportScheduler, type ImportScheduler } from '../imports/schedule-import-jobs.ts';
 import { openSqlSource } from '../ingest/sql/open-sql-source.ts';
@@ -31,7 +32,7 @@ export async function startService(config: Config, logger: Logger = pino({ level
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await createWorkspace(store, config.loymaxWorkspace);
   await announceFirstKey(store, logger);
-  const importScheduler = config.sqlImportJobsDir ? startScheduledImports(config.sqlImportJobsDir, store, logger) : null;
+  const importScheduler = startScheduledImports(config, store, logger);
   const metrics = createMetrics();
 
   const consumer = config.amqpUrl
@@ -63,6 +64,9 @@ export async function startService(config: Config, logger: Logger = pino({ level
     : null;
 
   const app = await buildApp({ store, metrics, logger: logger.child({ part: 'http' }), consumer: consumer ?? undefined });
+  // Here rather than in buildApp: the job routes need the scheduler, which only the service runs.
+  registerImportJobRoutes(app, { store, scheduler: importScheduler });
+  await importScheduler.reload();
   const url = await app.listen({ host: config.httpHost, port: config.httpPort });
   logger.info({ url, docs: `${url}/docs`, store: store.kind }, 'smartcom is up');
 
@@ -75,18 +79,23 @@ export async function startService(config: Config, logger: Logger = pino({ level
     async stop() {
       await app.close();
       await bonusWorker?.stop();
-      await importScheduler?.stop();
+      await importScheduler.stop();
       await consumer?.stop();
       await store.close();
     },
   };
 }
 
-/** A job file that is not valid stops the start, naming the file: a job silently not running would be found too late. */
-function startScheduledImports(dir: string, store: Store, logger: Logger): ImportScheduler {
-  const { jobs, problems } = loadJobFiles(dir);
+/**
+ * The SQL import scheduler: the job files (when SQL_IMPORT_JOBS_DIR is set)
+ * and the jobs stored over the API. A job file that is not valid stops the
+ * start, naming the file: a job silently not running would be found too late.
+ */
+function startScheduledImports(config: Config, store: Store, logger: Logger): ImportScheduler {
+  const dir = config.sqlImportJobsDir;
+  const { jobs, problems } = dir ? loadJobFiles(dir) : { jobs: [], problems: [] };
   if (problems.length > 0) throw new Error(`SQL_IMPORT_JOBS_DIR ${dir}:\n  ${problems.join('\n  ')}`);
-  return startImportScheduler(jobs, { store, log: logger.child({ part: 'sql-import' }), openSource: openSqlSource });
+  return startImportScheduler(jobs, { store, log: logger.child({ part: 'sql-import' }), openSource: openSqlSource, reloadEveryMs: config.sqlImportReloadMs });
 }
 
 /** The first start tells the user how to read their data: it makes the first key and shows it once. */

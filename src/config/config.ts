@@ -32,6 +32,11 @@ export const ConfigSchema = Type.Object({
   bonusPollMs: Type.Integer({ default: 50, minimum: 1, description: 'How often an idle bonus worker looks for queued items.' }),
   bonusMaxAttempts: Type.Integer({ default: 5, minimum: 1, description: 'Failures of one bonus command, processed alone, before its items are recorded as failed.' }),
   sqlImportJobsDir: Type.Optional(Type.String({ description: 'Folder of SQL import job files (*.json); jobs with a schedule run in the service. Unset: none.' })),
+  sqlImportReloadMs: Type.Integer({
+    default: 30_000,
+    minimum: 100,
+    description: 'How often the service re-reads the SQL import jobs defined over the HTTP API, so a change made through another service process takes effect (changes through this one do at once).',
+  }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -58,6 +63,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   bonusPollMs: 'BONUS_POLL_MS',
   bonusMaxAttempts: 'BONUS_MAX_ATTEMPTS',
   sqlImportJobsDir: 'SQL_IMPORT_JOBS_DIR',
+  sqlImportReloadMs: 'SQL_IMPORT_RELOAD_MS',
 };
 
 export const configEnvNames = ENV_NAMES;

@@ -59,21 +59,46 @@ export async function startRun(
   run: { id: string; workspaceId: string; job: string; entity: string; startedAt: string; cursor: PackCursor | null },
 ): Promise<void> {
   await db.query(
-    'INSERT INTO sql_import_runs (id, workspace_id, job, entity, status, started_at, cursor_value, cursor_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+    'INSERT INTO sql_import_runs (id, workspace_id, job, entity, status, started_at, cursor_value, cursor_key, heartbeat_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())',
     [run.id, run.workspaceId, run.job, run.entity, 'running', run.startedAt, run.cursor?.value ?? null, run.cursor?.key ?? null],
   );
 }
 
+/**
+ * Counts a stored pack in its run report, in the pack's transaction. The
+ * report keeps the first MAX_KEPT_REJECTIONS reasons in all: a pack adds only
+ * as many of its own as the report still has room for.
+ */
 export async function recordPack(tx: Queryable, runId: string, pack: PackTally): Promise<void> {
   await tx.query(
     `UPDATE sql_import_runs SET packs = packs + 1, rows_read = rows_read + $2, rows_stored = rows_stored + $3,
        rows_unchanged = rows_unchanged + $4, rows_rejected = rows_rejected + $5,
-       rejections = CASE WHEN jsonb_array_length(rejections) >= ${MAX_KEPT_REJECTIONS} THEN rejections ELSE rejections || $6::jsonb END,
-       cursor_value = $7, cursor_key = $8
+       rejections = rejections || (
+         SELECT COALESCE(jsonb_agg(kept.rejection ORDER BY kept.n), '[]'::jsonb)
+         FROM jsonb_array_elements($6::jsonb) WITH ORDINALITY AS kept (rejection, n)
+         WHERE kept.n <= ${MAX_KEPT_REJECTIONS} - jsonb_array_length(rejections)
+       ),
+       cursor_value = $7, cursor_key = $8, heartbeat_at = now()
      WHERE id = $1`,
     [runId, pack.read, pack.stored, pack.unchanged, pack.rejections.length, JSON.stringify(pack.rejections.slice(0, MAX_KEPT_REJECTIONS)), pack.cursor?.value ?? null, pack.cursor?.key ?? null],
   );
 }
+
+/**
+ * How a run that is going tells the store it is alive (besides every stored
+ * pack): a slow source can take longer than the staleness threshold to answer
+ * one pack, so the process running it refreshes this every RUN_HEARTBEAT_MS.
+ */
+export async function touchRun(db: Queryable, runId: string): Promise<void> {
+  await db.query("UPDATE sql_import_runs SET heartbeat_at = now() WHERE id = $1 AND status = 'running'", [runId]);
+}
+
+// A run in progress is touched every RUN_HEARTBEAT_MS; one whose heartbeat is
+// older than RUN_STALE_AFTER_MS (several missed beats, so a slow store or a
+// GC pause is not mistaken for a death) is reported 'interrupted'. Both are
+// measured on the store's clock (now()), so process clocks never disagree.
+export const RUN_HEARTBEAT_MS = 10_000;
+export const RUN_STALE_AFTER_MS = 60_000;
 
 export async function finishRun(db: Queryable, runId: string, outcome: { status: 'succeeded' | 'failed'; error: string | null; finishedAt: string }): Promise<void> {
   await db.query('UPDATE sql_import_runs SET status = $2, error = $3, finished_at = $4 WHERE id = $1', [runId, outcome.status, outcome.error, outcome.finishedAt]);
@@ -83,6 +108,7 @@ export interface RunReport {
   id: string;
   job: string;
   entity: string;
+  /** running, succeeded, failed, or interrupted: 'running' in the store but no heartbeat for RUN_STALE_AFTER_MS (its process died). */
   status: string;
   startedAt: string;
   finishedAt: string | null;
@@ -95,29 +121,42 @@ export interface RunReport {
   rejections: Rejection[];
   cursor: PackCursor | null;
   error: string | null;
+  /** When the run last showed it was alive (start, a stored pack, its process's timer). */
+  heartbeatAt: string | null;
 }
+
+// status as the reader should see it: the store cannot know a process died, the heartbeat's age can.
+const REPORT_COLUMNS = `*, (status = 'running' AND COALESCE(heartbeat_at, started_at) < now() - make_interval(secs => ${RUN_STALE_AFTER_MS / 1000})) AS stale`;
 
 export async function listRuns(db: Queryable, workspaceId: string, options: { job?: string | undefined; limit: number }): Promise<RunReport[]> {
   const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT * FROM sql_import_runs WHERE workspace_id = $1 AND ($2::text IS NULL OR job = $2) ORDER BY started_at DESC, id LIMIT $3`,
+    `SELECT ${REPORT_COLUMNS} FROM sql_import_runs WHERE workspace_id = $1 AND ($2::text IS NULL OR job = $2) ORDER BY started_at DESC, id LIMIT $3`,
     [workspaceId, options.job ?? null, options.limit],
   );
   return rows.map(reportOf);
 }
 
 export async function readRun(db: Queryable, runId: string): Promise<RunReport | null> {
-  const { rows } = await db.query<Record<string, unknown>>('SELECT * FROM sql_import_runs WHERE id = $1', [runId]);
+  const { rows } = await db.query<Record<string, unknown>>(`SELECT ${REPORT_COLUMNS} FROM sql_import_runs WHERE id = $1`, [runId]);
+  return rows[0] ? reportOf(rows[0]) : null;
+}
+
+/** One run report, only if it belongs to the workspace (the HTTP API's view). */
+export async function readWorkspaceRun(db: Queryable, workspaceId: string, runId: string): Promise<RunReport | null> {
+  const { rows } = await db.query<Record<string, unknown>>(`SELECT ${REPORT_COLUMNS} FROM sql_import_runs WHERE workspace_id = $1 AND id = $2`, [workspaceId, runId]);
   return rows[0] ? reportOf(rows[0]) : null;
 }
 
 function reportOf(row: Record<string, unknown>): RunReport {
   const startedAt = new Date(row.started_at as string | Date);
   const finishedAt = row.finished_at ? new Date(row.finished_at as string | Date) : null;
+  const heartbeatAt = row.heartbeat_at ? new Date(row.heartbeat_at as string | Date).toISOString() : null;
+  const interrupted = row.stale === true;
   return {
     id: row.id as string,
     job: row.job as string,
     entity: row.entity as string,
-    status: row.status as string,
+    status: interrupted ? 'interrupted' : (row.status as string),
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt?.toISOString() ?? null,
     durationMs: finishedAt ? finishedAt.getTime() - startedAt.getTime() : null,
@@ -128,6 +167,9 @@ function reportOf(row: Record<string, unknown>): RunReport {
     rowsRejected: Number(row.rows_rejected),
     rejections: (typeof row.rejections === 'string' ? JSON.parse(row.rejections) : row.rejections) as Rejection[],
     cursor: row.cursor_value === null ? null : { value: row.cursor_value as string, key: (row.cursor_key as string | null) ?? null },
-    error: (row.error as string | null) ?? null,
+    error: interrupted
+      ? `no heartbeat since ${heartbeatAt ?? startedAt.toISOString()}: the process running it stopped; the next run resumes after its last stored pack`
+      : ((row.error as string | null) ?? null),
+    heartbeatAt,
   };
 }

@@ -3,6 +3,7 @@ import { Cron } from 'croner';
 import { Value } from '@sinclair/typebox/value';
 import { checkPackQuerySpec, type PackQuerySpec } from '../ingest/sql/build-pack-query.ts';
 import { SQL_ENTITIES, rowMapperOf } from '../ingest/sql/entities.ts';
+import { sourceUrlProblems } from '../ingest/sql/check-source-url.ts';
 import { fail, ok, type Result } from '../result.ts';
 
 /** An import job, as written in a job file (docs/sql-import.md). */
@@ -35,10 +36,7 @@ export function parseImportJob(input: unknown): Result<ImportJob, string[]> {
   const job = withDefaults as ImportJob;
   const problems = checkPackQuerySpec(packSpecOf(job));
   if (!rowMapperOf(job.entity)) problems.push(`entity "${job.entity}": not importable yet`);
-  // their SQL is built (and tested), but there is no driver to run it yet
-  if (job.source.dialect === 'mssql' || job.source.dialect === 'oracle') {
-    problems.push(`source.dialect "${job.source.dialect}": no connector yet (postgres and mysql are supported)`);
-  }
+  for (const problem of sourceUrlProblems(job.source.dialect, job.source.url)) problems.push(`source.url: ${problem}`);
   if (job.schedule !== undefined) {
     try {
       new Cron(job.schedule, { paused: true }).stop();
@@ -63,4 +61,37 @@ export function packSpecOf(job: ImportJob): PackQuerySpec {
 
 export function startFromOf(job: ImportJob): string {
   return job.startFrom ?? (job.mode === 'id' ? '0' : '1970-01-01 00:00:00');
+}
+
+// Query parameters that carry a secret in the drivers' URLs (pg sslpassword, mssql/oracle password, tokens).
+const SECRET_PARAM = /pass(word)?|pwd|secret|token/i;
+
+/**
+ * The source URL as the API and the logs may show it: the password (and any
+ * secret-looking query parameter) replaced by ***. A text that is not a URL
+ * (a `key=value;` connection string, oracle's `user/password@host`) has its
+ * password masked.
+ */
+export function redactSourceUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    // key=value; strings (mssql, odbc), user/password@host (oracle easy connect), a URL too broken to parse
+    return text
+      .replace(/((?:password|pwd)\s*=\s*)[^;&]*/gi, '$1***')
+      .replace(/^([^/\s@:=;]+\/)[^@]+@/, '$1***@')
+      .replace(/(\/\/[^/@:]*:)[^/]*@/, '$1***@');
+  }
+  if (url.password) url.password = '***';
+  for (const name of [...url.searchParams.keys()]) {
+    if (SECRET_PARAM.test(name)) url.searchParams.set(name, '***');
+  }
+  // URLSearchParams writes * as %2A; the mask reads better as typed.
+  return url.toString().replaceAll('%2A%2A%2A', '***');
+}
+
+/** A job as it may be shown: everything but its source's secrets. */
+export function redactedJob(job: ImportJob): ImportJob {
+  return { ...job, source: { ...job.source, url: redactSourceUrl(job.source.url) } };
 }

@@ -1,56 +1,163 @@
+import { randomUUID } from 'node:crypto';
 import { Cron } from 'croner';
 import type { Logger } from 'pino';
 import type { SqlSource, SqlSourceConfig } from '../ingest/sql/sql-source.ts';
 import type { Store } from '../store/db.ts';
+import { listStoredJobs } from './import-jobs-table.ts';
+import { RUN_HEARTBEAT_MS, touchRun, type RunReport } from './import-state-table.ts';
 import type { ImportJob } from './job-config.ts';
-import { runImportJob } from './run-import-job.ts';
+import { runImportJob, type ImportDeps } from './run-import-job.ts';
+
+export interface ImportSchedulerDeps {
+  store: Store;
+  log: Logger;
+  openSource: (config: SqlSourceConfig) => SqlSource;
+  /** How often the stored (API) jobs are re-read, for changes made through another process (default 30 s). */
+  reloadEveryMs?: number;
+  /** How often a run in progress refreshes its heartbeat (default RUN_HEARTBEAT_MS). */
+  heartbeatMs?: number;
+}
 
 export interface ImportScheduler {
+  /** The job files read at start: scheduled, listed, run on demand, never changed over the API. */
+  readonly fileJobs: readonly ImportJob[];
+  /** Re-reads the stored jobs and restarts the schedules that changed; resolves when the schedules match the store. */
+  reload(): Promise<void>;
+  /** Starts a run of the job in the background; null when a run of it is already going in this process. */
+  runNow(job: ImportJob): { runId: string } | null;
   /** Stops the schedules and waits for runs in progress to finish their pack loop. */
   stop(): Promise<void>;
 }
 
+const keyOf = (job: { workspace: string; name: string }) => `${job.workspace}\u0000${job.name}`;
+
 /**
- * Runs every job that has a schedule (cron, seconds allowed) in this
- * process. A tick while the job's previous run is still going is skipped
- * (croner's protect), so a slow source is never read by two runs at once;
- * across processes the cursor's row lock stops the second (see
+ * Runs every job that has a schedule (cron, seconds allowed) in this process:
+ * the job files given at start, and the jobs stored over the HTTP API, re-read
+ * on reload() (the API calls it after a change) and every reloadEveryMs (a
+ * change made through another process). A job file wins over a stored job of
+ * the same name and workspace (the API refuses to create one; this covers a
+ * file added later).
+ *
+ * A job runs at most once at a time in this process: a tick or a "run now"
+ * while it runs is refused, so a slow source is never read by two runs at
+ * once; across processes the cursor's row lock stops the second (see
  * advanceCursor). Each run opens its own connection and closes it after.
  */
-export function startImportScheduler(
-  jobs: readonly ImportJob[],
-  deps: { store: Store; log: Logger; openSource: (config: SqlSourceConfig) => SqlSource },
-): ImportScheduler {
-  const running = new Set<Promise<void>>();
-  const crons = jobs
-    .filter((job) => job.schedule)
-    .map(
-      (job) =>
-        new Cron(job.schedule!, { protect: true, name: `sql-import:${job.workspace}:${job.name}` }, () => {
-          const run = runOnce(job, deps).finally(() => running.delete(run));
-          running.add(run);
-          return run;
-        }),
-    );
-  deps.log.info({ jobs: crons.map((c) => c.name) }, 'SQL import schedules started');
+export function startImportScheduler(fileJobs: readonly ImportJob[], deps: ImportSchedulerDeps): ImportScheduler {
+  const { log } = deps;
+  let stopped = false;
+  const running = new Map<string, Promise<void>>();
+  const fileKeys = new Set(fileJobs.map(keyOf));
+  const fileCrons = fileJobs.filter((job) => job.schedule).map((job) => scheduleJob(job));
+  // Stored jobs with a schedule, by key, with the definition their cron was made from.
+  const storedCrons = new Map<string, { definition: string; cron: Cron }>();
+  const warned = new Set<string>();
+
+  function runNow(job: ImportJob): { runId: string } | null {
+    const key = keyOf(job);
+    if (stopped || running.has(key)) return null;
+    const runId = randomUUID();
+    const run = runOnce(job, runId, deps).finally(() => running.delete(key));
+    running.set(key, run);
+    return { runId };
+  }
+
+  function scheduleJob(job: ImportJob): Cron {
+    return new Cron(job.schedule!, { name: `sql-import:${job.workspace}:${job.name}` }, () => {
+      if (!runNow(job)) log.info({ job: job.name, workspace: job.workspace }, 'SQL import tick skipped: the previous run is still going');
+    });
+  }
+
+  async function readStoredJobs(): Promise<void> {
+    if (stopped) return;
+    const wanted = new Map<string, ImportJob>();
+    for (const stored of await listStoredJobs(deps.store, null)) {
+      const key = keyOf({ workspace: stored.workspaceId, name: stored.name });
+      const note = `${key}\u0000${stored.updatedAt}`;
+      if (!stored.job) {
+        if (!warned.has(note)) log.error({ job: stored.name, workspace: stored.workspaceId, problems: stored.problems }, 'SQL import job not scheduled: its stored definition is no longer valid');
+        warned.add(note);
+      } else if (fileKeys.has(key)) {
+        if (!warned.has(note)) log.warn({ job: stored.name, workspace: stored.workspaceId }, 'SQL import job stored over the API is shadowed by a job file of the same name');
+        warned.add(note);
+      } else if (stored.job.schedule) {
+        wanted.set(key, stored.job);
+      }
+    }
+    for (const [key, scheduled] of storedCrons) {
+      const job = wanted.get(key);
+      if (job && JSON.stringify(job) === scheduled.definition) continue;
+      // Gone or changed: a run in progress finishes with the definition it started with.
+      scheduled.cron.stop();
+      storedCrons.delete(key);
+    }
+    for (const [key, job] of wanted) {
+      if (!storedCrons.has(key)) storedCrons.set(key, { definition: JSON.stringify(job), cron: scheduleJob(job) });
+    }
+  }
+
+  // One reload at a time: two interleaved diffs could both start a cron for one new job.
+  let reloading: Promise<void> = Promise.resolve();
+  const reload = (): Promise<void> => {
+    const next = reloading.catch(() => {}).then(readStoredJobs);
+    reloading = next;
+    return next;
+  };
+  const reloadTimer = setInterval(() => {
+    reload().catch((error: unknown) => log.error({ err: error }, 'SQL import jobs could not be re-read; the schedules stay as they were'));
+  }, deps.reloadEveryMs ?? 30_000);
+  reloadTimer.unref();
+  reload().then(
+    () => log.info({ files: fileCrons.map((c) => c.name), stored: [...storedCrons.values()].map((s) => s.cron.name) }, 'SQL import schedules started'),
+    (error: unknown) => log.error({ err: error }, 'SQL import jobs could not be read; retrying on the next re-read'),
+  );
+
   return {
+    fileJobs,
+    reload,
+    runNow,
     async stop() {
-      for (const cron of crons) cron.stop();
-      await Promise.all([...running]);
+      stopped = true;
+      clearInterval(reloadTimer);
+      await reloading.catch(() => {});
+      for (const cron of [...fileCrons, ...[...storedCrons.values()].map((s) => s.cron)]) cron.stop();
+      await Promise.all([...running.values()]);
     },
   };
 }
 
-async function runOnce(job: ImportJob, deps: { store: Store; log: Logger; openSource: (config: SqlSourceConfig) => SqlSource }): Promise<void> {
+/**
+ * runImportJob, with the run's heartbeat refreshed on a timer while it goes,
+ * so a pack that takes long to read is not mistaken for a dead process (see
+ * RUN_STALE_AFTER_MS). The service and the CLI both run jobs through this.
+ */
+export async function runWithHeartbeat(
+  job: ImportJob,
+  deps: Pick<ImportDeps, 'store' | 'source' | 'onPack'> & { runId?: string; heartbeatMs?: number },
+): Promise<RunReport> {
+  const runId = deps.runId ?? randomUUID();
+  const beat = setInterval(() => {
+    // A failed beat is harmless: the next one, a stored pack or the run's end writes again.
+    touchRun(deps.store, runId).catch(() => {});
+  }, deps.heartbeatMs ?? RUN_HEARTBEAT_MS);
+  try {
+    return await runImportJob(job, { store: deps.store, source: deps.source, runId, ...(deps.onPack ? { onPack: deps.onPack } : {}) });
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+async function runOnce(job: ImportJob, runId: string, deps: ImportSchedulerDeps): Promise<void> {
   let source: SqlSource | null = null;
   try {
     source = deps.openSource(job.source);
-    const report = await runImportJob(job, { store: deps.store, source });
+    const report = await runWithHeartbeat(job, { store: deps.store, source, runId, ...(deps.heartbeatMs ? { heartbeatMs: deps.heartbeatMs } : {}) });
     const level = report.status === 'succeeded' ? 'info' : 'error';
-    deps.log[level]({ job: job.name, workspace: job.workspace, rowsRead: report.rowsRead, rowsStored: report.rowsStored, rowsRejected: report.rowsRejected, error: report.error }, 'SQL import run');
+    deps.log[level]({ job: job.name, workspace: job.workspace, runId, rowsRead: report.rowsRead, rowsStored: report.rowsStored, rowsRejected: report.rowsRejected, error: report.error }, 'SQL import run');
   } catch (error) {
     // The store itself failed (the run report could not be written): the next tick tries again.
-    deps.log.error({ job: job.name, workspace: job.workspace, err: error }, 'SQL import run could not run');
+    deps.log.error({ job: job.name, workspace: job.workspace, runId, err: error }, 'SQL import run could not run');
   } finally {
     await source?.close().catch(() => {});
   }
