@@ -20,10 +20,19 @@ export interface TableWrite {
 export async function runWrites(tx: Queryable, workspaceId: string, writes: readonly TableWrite[]): Promise<void> {
   const present = writes.filter((w) => w.rows.length > 0);
   if (present.length === 0) return;
-  const params = [workspaceId, ...present.map((w) => JSON.stringify(w.rows))];
-  const sql =
-    present.length === 1
-      ? present[0]!.statement('$2')
-      : `WITH ${present.map((w, i) => `w${i} AS (${w.statement(`$${i + 2}`)})`).join(',\n')}\nSELECT 1`;
+  // Writes over the very same rows share one parameter: it is built and sent once.
+  const params: unknown[] = [workspaceId];
+  const placeholders = new Map<readonly unknown[], string>();
+  const placeholderOf = (rows: readonly unknown[]) => {
+    let placeholder = placeholders.get(rows);
+    if (!placeholder) {
+      params.push(JSON.stringify(rows));
+      placeholder = `$${params.length}`;
+      placeholders.set(rows, placeholder);
+    }
+    return placeholder;
+  };
+  const statements = present.map((w) => w.statement(placeholderOf(w.rows)));
+  const sql = statements.length === 1 ? statements[0]! : `WITH ${statements.map((statement, i) => `w${i} AS (${statement})`).join(',\n')}\nSELECT 1`;
   await tx.query(sql, params);
 }

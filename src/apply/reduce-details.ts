@@ -154,7 +154,9 @@ export function reduceDetails(segment: readonly AppliedEvent[], erasedBefore: Re
   const singles = new Map<string, IdentifierRow>();
   const multiples = new Map<string, IdentifierRow>();
   const mentioned = new Map<string, IdentifierRow>();
-  const fields = new Map<string, FieldRow>();
+  // by customer, then field type, then name: an import brings a dozen fields per row, and a
+  // key string built per field was most of this fold's time
+  const fields = new Map<string, Map<string, Map<string, FieldRow>>>();
   const fieldChanges: FieldChangeRow[] = [];
   const subscriptions = new Map<string, ChannelSubscriptionRow>();
   const definedGroups = new Map<string, GroupRow>();
@@ -208,10 +210,13 @@ export function reduceDetails(segment: readonly AppliedEvent[], erasedBefore: Re
     switch (change.kind) {
       case 'profileDetailsChanged': {
         if (isErased(targetKey)) break;
+        let own = fields.get(targetKey);
+        if (!own) fields.set(targetKey, (own = new Map()));
         for (const f of change.fields) {
+          let ofType = own.get(f.type);
+          if (!ofType) own.set(f.type, (ofType = new Map()));
           const row: FieldRow = { customer_key: targetKey, field_type: f.type, name: f.name, value: f.value, changed_at: at, event_seq: seq };
-          const key = `${targetKey}\u0000${f.type}\u0000${f.name}`;
-          if (newer(row, fields.get(key))) fields.set(key, row);
+          if (newer(row, ofType.get(f.name))) ofType.set(f.name, row);
         }
         for (const c of change.fieldChanges) {
           fieldChanges.push({
@@ -354,7 +359,7 @@ export function reduceDetails(segment: readonly AppliedEvent[], erasedBefore: Re
     customers: [...customers.values()],
     identifiers,
     mentionedIdentifiers: kept(mentioned.values()).filter((r) => !known.has(slotOf(r))),
-    fields: kept(fields.values()),
+    fields: fieldRowsOf(fields, erasedNow),
     fieldChanges: kept(fieldChanges),
     channelSubscriptions: kept(subscriptions.values()),
     groups: [...definedGroups.values()],
@@ -368,6 +373,15 @@ export function reduceDetails(segment: readonly AppliedEvent[], erasedBefore: Re
     linkUndos,
     linkKeys: [...linkKeys].filter((key) => !isErased(key)),
   };
+}
+
+function fieldRowsOf(fields: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, FieldRow>>>, erased: ReadonlySet<string>): FieldRow[] {
+  const rows: FieldRow[] = [];
+  for (const [key, own] of fields) {
+    if (erased.has(key)) continue;
+    for (const ofType of own.values()) for (const row of ofType.values()) rows.push(row);
+  }
+  return rows;
 }
 
 /** The row's place in customer_identifiers: singles share the slot of their kind and channel. */

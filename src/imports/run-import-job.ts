@@ -3,7 +3,7 @@ import { applyEventsInTransaction } from '../apply/apply-batch.ts';
 import type { CanonicalEvent } from '../events/canonical.ts';
 import { rowMapperOf } from '../ingest/sql/entities.ts';
 import { lookBackCursor } from '../ingest/sql/look-back.ts';
-import { readNextPack } from '../ingest/sql/read-next-pack.ts';
+import { readNextPack, type Pack } from '../ingest/sql/read-next-pack.ts';
 import type { SourceRow, SqlSource } from '../ingest/sql/sql-source.ts';
 import type { Store } from '../store/db.ts';
 import {
@@ -25,6 +25,8 @@ export interface ImportDeps {
   /** Called after every stored pack (the CLI prints a progress line). */
   onPack?: (progress: RunProgress) => void;
   now?: () => Date;
+  /** The run's id, when the caller must know it before the run ends (run now over HTTP, the heartbeat); default a fresh UUID. */
+  runId?: string;
 }
 
 export interface RunProgress {
@@ -44,11 +46,12 @@ export interface RunProgress {
  * their deterministic event ids anyway. Rejected rows are reported and
  * passed (the cursor moves past them); they never stop the run.
  *
- * Memory stays flat: one pack of rows is held at a time.
+ * Memory stays flat: the rows of two packs at most (the one being stored
+ * and the next one, read meanwhile) and the events of one slice.
  */
 export async function runImportJob(job: ImportJob, deps: ImportDeps): Promise<RunReport> {
   const now = deps.now ?? (() => new Date());
-  const runId = randomUUID();
+  const runId = deps.runId ?? randomUUID();
   const { store, source } = deps;
   // stored: where the job stands; readAfter: where the next read starts (earlier with a look-back window).
   let stored = await readCursor(store, job.workspace, job.name);
@@ -56,29 +59,46 @@ export async function runImportJob(job: ImportJob, deps: ImportDeps): Promise<Ru
   const spec = packSpecOf(job);
   const progress: RunProgress = { packs: 0, rowsRead: 0, rowsStored: 0, rowsRejected: 0, cursor: stored?.value ?? null };
   try {
-    let readAfter = stored && job.lookBack > 0 ? lookBackCursor(stored, job.lookBack) : stored;
+    const readAfter = stored && job.lookBack > 0 ? lookBackCursor(stored, job.lookBack) : stored;
     if (stored && !readAfter) throw new Error(`a look-back window needs a number or a timestamp cursor, not "${stored.value}"`);
-    for (;;) {
-      const pack = await readNextPack(source, spec, readAfter, startFromOf(job));
-      if (pack.rows.length === 0) break;
-      const { events, rejections } = mapRows(job, pack.rows, now().toISOString());
-      const from = stored;
-      const tally = await store.transaction(async (tx) => {
-        const outcome = await applyEventsInTransaction(tx, job.workspace, events);
-        await advanceCursor(tx, job.workspace, job.name, from, pack.cursor);
-        const counted: PackTally = { read: pack.rows.length, stored: outcome.applied, unchanged: outcome.duplicates, rejections, cursor: pack.cursor };
-        await recordPack(tx, runId, counted);
-        return counted;
-      });
-      stored = pack.cursor;
-      readAfter = pack.cursor;
-      progress.packs += 1;
-      progress.rowsRead += tally.read;
-      progress.rowsStored += tally.stored;
-      progress.rowsRejected += tally.rejections.length;
-      progress.cursor = stored?.value ?? null;
-      deps.onPack?.({ ...progress });
-      if (pack.last) break;
+    let next: Promise<Pack> | null = readNextPack(source, spec, readAfter, startFromOf(job));
+    try {
+      while (next) {
+        const pack: Pack = await next;
+        if (pack.rows.length === 0) break;
+        // The next pack is read while this one is stored: the source and the
+        // store work at once. Its cursor condition starts after this pack; if
+        // this pack fails to store, the run stops and the read is dropped.
+        next = pack.last ? null : readNextPack(source, spec, pack.cursor, startFromOf(job));
+        next?.catch(() => {});
+        const from = stored;
+        const tally = await store.transaction(async (tx) => {
+          // Mapped and applied in slices, all in the pack's one transaction:
+          // memory holds a pack's rows and one slice of events (a mapped
+          // event weighs ~20 times its row), not the whole pack's.
+          const counted: PackTally = { read: pack.rows.length, stored: 0, unchanged: 0, rejections: [], cursor: pack.cursor };
+          for (let i = 0; i < pack.rows.length; i += APPLY_SLICE) {
+            const { events, rejections } = mapRows(job, pack.rows.slice(i, i + APPLY_SLICE), now().toISOString());
+            const outcome = await applyEventsInTransaction(tx, job.workspace, events);
+            counted.stored += outcome.applied;
+            counted.unchanged += outcome.duplicates;
+            counted.rejections.push(...rejections);
+          }
+          await advanceCursor(tx, job.workspace, job.name, from, pack.cursor);
+          await recordPack(tx, runId, counted);
+          return counted;
+        });
+        stored = pack.cursor;
+        progress.packs += 1;
+        progress.rowsRead += tally.read;
+        progress.rowsStored += tally.stored;
+        progress.rowsRejected += tally.rejections.length;
+        progress.cursor = stored?.value ?? null;
+        deps.onPack?.({ ...progress });
+      }
+    } finally {
+      // A read still under way when the run stops must end before the caller closes the source.
+      await next?.catch(() => {});
     }
     await finishRun(store, runId, { status: 'succeeded', error: null, finishedAt: now().toISOString() });
   } catch (error) {
@@ -86,6 +106,9 @@ export async function runImportJob(job: ImportJob, deps: ImportDeps): Promise<Ru
   }
   return (await readRun(store, runId))!;
 }
+
+// Rows mapped and applied at a time inside a pack's transaction (see runImportJob).
+const APPLY_SLICE = 1000;
 
 function mapRows(job: ImportJob, rows: readonly SourceRow[], receivedAt: string): { events: CanonicalEvent[]; rejections: Rejection[] } {
   const events: CanonicalEvent[] = [];
