@@ -138,6 +138,30 @@ export function registerSqlImportScenarios(createSource: () => Promise<SourceDat
     assert.equal(await events(j.workspace), 2500);
   });
 
+  test('a store failure while the cursor advances rolls its pack back: the resumed run stores that pack once', async () => {
+    const table = await customersTable([{ from: 1, to: 30, at: '2026-01-01 10:00:00' }]);
+    const j = await job({ query: byId(table), mode: 'id', cursorColumn: 'local_id', packSize: 10 });
+    // The store refuses the cursor of the second pack (a real trigger in the real store).
+    const trigger = `refuse_${j.name}`;
+    await store.query(`CREATE FUNCTION ${trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.job = '${j.name}' AND NEW.cursor_value = '20' THEN RAISE EXCEPTION 'cursor write refused by the test'; END IF; RETURN NEW; END $$`);
+    await store.query(`CREATE TRIGGER ${trigger} BEFORE INSERT OR UPDATE ON sql_import_cursors FOR EACH ROW EXECUTE FUNCTION ${trigger}()`);
+    try {
+      const broken = await run(j);
+      assert.deepEqual([broken.status, broken.rowsStored, broken.cursor?.value], ['failed', 10, '10']);
+      assert.match(broken.error ?? '', /cursor write refused/);
+      // The pack whose cursor failed left nothing behind: not its events, not its profiles.
+      assert.equal(await events(j.workspace), 10);
+      assert.equal(await profiles(j.workspace), 10);
+    } finally {
+      await store.query(`DROP TRIGGER ${trigger} ON sql_import_cursors`);
+    }
+    const resumed = await run(j);
+    assert.deepEqual([resumed.status, resumed.rowsRead, resumed.rowsStored, resumed.rowsUnchanged], ['succeeded', 20, 20, 0]);
+    assert.equal(await events(j.workspace), 30);
+    assert.equal(await profiles(j.workspace), 30);
+  });
+
   test('a look-back window finds rows committed late with an earlier date, and stores nothing twice', async () => {
     const table = await customersTable([{ from: 1, to: 20, at: '2026-04-01 12:00:00' }]);
     const j = await job({ query: byDate(table), mode: 'date', cursorColumn: 'updated_at', packSize: 8 });
