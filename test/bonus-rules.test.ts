@@ -235,6 +235,22 @@ test('the bonus balance and status are part of the customer profile (GET /v1/cus
   assert.equal(resultOf(outcome).status, 'Success');
 });
 
+test("a bonus account's phone and e-mail reach its profile through the event log, so lookups find it", async () => {
+  const id = freshId();
+  const phone = freshPhone();
+  await api.addAndSettle([item({ uniqId: id, phone, email: `${id}@mail.ru` })]);
+  const byPhone = await t.get(`/v1/customers?phone=${encodeURIComponent(phone)}`);
+  assert.equal(byPhone.status, 200);
+  assert.deepEqual(byPhone.body.customers.map((c: { customerKey?: string; key?: string; id?: string }) => c.customerKey ?? c.key ?? c.id), [`bonus:${id}`]);
+  const history = await t.get(`/v1/customers/bonus:${id}/events`);
+  assert.deepEqual(history.body.events.map((e: { eventCode: string }) => e.eventCode), ['bonus.accountChanged']);
+  // Accruals to an active account change no identity or status: no new profile event.
+  await api.addAndSettle([item({ uniqId: id, amount: 3 })]);
+  const afterFirst = (await t.get(`/v1/customers/bonus:${id}/events`)).body.events.length;
+  await api.addAndSettle([item({ uniqId: id, amount: 4 })]);
+  assert.equal((await t.get(`/v1/customers/bonus:${id}/events`)).body.events.length, afterFirst);
+});
+
 test("another workspace's key neither sees nor credits this workspace's customers", async () => {
   const id = freshId();
   await api.addAndSettle([item({ uniqId: id, amount: 5 })]);

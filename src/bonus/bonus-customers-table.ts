@@ -90,24 +90,6 @@ export async function updateCustomers(tx: Queryable, workspaceId: string, custom
   );
 }
 
-/**
- * Bonus customers are profiles like any other source's: a row in `customers`
- * keyed `bonus:<uniqId>`. Its last_event_at follows the account's changes of
- * identity and status, to the minute (the balance and its operations are read
- * from the bonus tables).
- */
-export async function touchProfiles(tx: Queryable, workspaceId: string, uniqIds: Iterable<string>, at: string): Promise<void> {
-  const ids = [...new Set(uniqIds)];
-  if (ids.length === 0) return;
-  await tx.query(
-    `INSERT INTO customers AS c (workspace_id, customer_key, source, external_id, first_seen_at, last_event_at)
-     SELECT $1, $2::text || ':' || id, $2::text, id, $4::timestamptz, $4::timestamptz FROM json_array_elements_text($3::json) AS id
-     ON CONFLICT (workspace_id, customer_key) DO UPDATE SET last_event_at = EXCLUDED.last_event_at
-        WHERE c.last_event_at < EXCLUDED.last_event_at - interval '1 minute'`,
-    [workspaceId, BONUS_SOURCE, JSON.stringify(ids), at],
-  );
-}
-
 export interface BonusCustomerRow {
   uniqId: string;
   phone: string | null;

@@ -1,5 +1,7 @@
 import type { Queryable, Store } from '../store/db.ts';
-import { insertCustomers, readCustomers, touchProfiles, updateCustomers } from './bonus-customers-table.ts';
+import { applyEventsInTransaction } from '../apply/apply-batch.ts';
+import { bonusAccountEvents } from './bonus-account-events.ts';
+import { insertCustomers, readCustomers, updateCustomers } from './bonus-customers-table.ts';
 import { findAppliedGuids, insertAppliedGuids } from './applied-guids-table.ts';
 import { claimQueuedCommands, recordOutcomes, workspacesWithQueuedCommands } from './commands-table.ts';
 import { insertOperations } from './ledger-table.ts';
@@ -120,8 +122,9 @@ async function writePlan(tx: Queryable, workspaceId: string, plan: BatchPlan, at
   await insertOperations(tx, workspaceId, plan.accruals, at);
   await insertMessages(tx, workspaceId, plan.messages, at);
   await insertAppliedGuids(tx, workspaceId, plan.appliedGuids);
-  // The profile row follows the account's creation and changes of identity or status; the ledger has the accruals.
-  const touched = [...plan.created, ...plan.updated.filter((c) => c.stateChanged)].map((c) => c.uniqId);
-  await touchProfiles(tx, workspaceId, touched, at);
+  // The profile follows the account's creation and changes of identity or
+  // status, through the one apply pipeline; the ledger has the accruals.
+  const changed = [...plan.created, ...plan.updated.filter((c) => c.stateChanged)];
+  await applyEventsInTransaction(tx, workspaceId, bonusAccountEvents(workspaceId, changed, at));
   await recordOutcomes(tx, workspaceId, plan.outcomes, at);
 }
