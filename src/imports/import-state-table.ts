@@ -1,5 +1,5 @@
 import type { PackCursor } from '../ingest/sql/build-pack-query.ts';
-import type { Queryable } from '../store/db.ts';
+import type { Queryable, Store } from '../store/db.ts';
 
 /** All SQL over sql_import_cursors and sql_import_runs. */
 
@@ -53,15 +53,42 @@ export interface PackTally {
 // Enough reasons to see what is wrong without a run report growing with a bad table.
 export const MAX_KEPT_REJECTIONS = 1000;
 
-/** A run starts at the job's stored cursor (so a run that finds nothing still reports where the job stands). */
-export async function startRun(
-  db: Queryable,
-  run: { id: string; workspaceId: string; job: string; entity: string; startedAt: string; cursor: PackCursor | null },
-): Promise<void> {
-  await db.query(
-    'INSERT INTO sql_import_runs (id, workspace_id, job, entity, status, started_at, cursor_value, cursor_key, heartbeat_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())',
-    [run.id, run.workspaceId, run.job, run.entity, 'running', run.startedAt, run.cursor?.value ?? null, run.cursor?.key ?? null],
+/** A run of the job whose heartbeat is fresh (the run going now, in any process), or null. */
+export async function findLiveRun(db: Queryable, workspaceId: string, job: string): Promise<{ id: string; heartbeatAt: string } | null> {
+  const { rows } = await db.query<{ id: string; heartbeat_at: string | Date }>(
+    `SELECT id, COALESCE(heartbeat_at, started_at) AS heartbeat_at FROM sql_import_runs
+      WHERE workspace_id = $1 AND job = $2 AND status = 'running'
+        AND COALESCE(heartbeat_at, started_at) >= now() - make_interval(secs => ${RUN_STALE_AFTER_MS / 1000})
+      ORDER BY started_at DESC LIMIT 1`,
+    [workspaceId, job],
   );
+  const row = rows[0];
+  return row ? { id: row.id, heartbeatAt: new Date(row.heartbeat_at).toISOString() } : null;
+}
+
+/**
+ * Starts a run at the job's stored cursor (so a run that finds nothing still
+ * reports where the job stands), unless a run of the job is going already,
+ * in this process or another: then this run's report says so (failed, with
+ * the other run's id) and it reads nothing. The check and the start hold the
+ * job's advisory lock, so two processes ticking at the same second cannot
+ * both start.
+ */
+export async function claimRun(
+  store: Store,
+  run: { id: string; workspaceId: string; job: string; entity: string; startedAt: string; cursor: PackCursor | null },
+): Promise<{ claimed: true } | { claimed: false; error: string }> {
+  return store.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sql-import:${run.workspaceId}:${run.job}`]);
+    const live = await findLiveRun(tx, run.workspaceId, run.job);
+    const error = live ? `run ${live.id} of this job is going (heartbeat at ${live.heartbeatAt}); one run of a job at a time` : null;
+    await tx.query(
+      `INSERT INTO sql_import_runs (id, workspace_id, job, entity, status, started_at, cursor_value, cursor_key, heartbeat_at, error, finished_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9, CASE WHEN $9::text IS NULL THEN NULL ELSE $6::timestamptz END)`,
+      [run.id, run.workspaceId, run.job, run.entity, error ? 'failed' : 'running', run.startedAt, run.cursor?.value ?? null, run.cursor?.key ?? null, error],
+    );
+    return error ? { claimed: false as const, error } : { claimed: true as const };
+  });
 }
 
 /**

@@ -8,11 +8,11 @@ import type { SourceRow, SqlSource } from '../ingest/sql/sql-source.ts';
 import type { Store } from '../store/db.ts';
 import {
   advanceCursor,
+  claimRun,
   finishRun,
   readCursor,
   readRun,
   recordPack,
-  startRun,
   type PackTally,
   type Rejection,
   type RunReport,
@@ -55,7 +55,8 @@ export async function runImportJob(job: ImportJob, deps: ImportDeps): Promise<Ru
   const { store, source } = deps;
   // stored: where the job stands; readAfter: where the next read starts (earlier with a look-back window).
   let stored = await readCursor(store, job.workspace, job.name);
-  await startRun(store, { id: runId, workspaceId: job.workspace, job: job.name, entity: job.entity, startedAt: now().toISOString(), cursor: stored });
+  const claim = await claimRun(store, { id: runId, workspaceId: job.workspace, job: job.name, entity: job.entity, startedAt: now().toISOString(), cursor: stored });
+  if (!claim.claimed) return (await readRun(store, runId))!;
   const spec = packSpecOf(job);
   const progress: RunProgress = { packs: 0, rowsRead: 0, rowsStored: 0, rowsRejected: 0, cursor: stored?.value ?? null };
   try {

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { SqlSource, SqlSourceConfig } from '../ingest/sql/sql-source.ts';
 import type { Store } from '../store/db.ts';
 import { listStoredJobs } from './import-jobs-table.ts';
-import { RUN_HEARTBEAT_MS, touchRun, type RunReport } from './import-state-table.ts';
+import { findLiveRun, RUN_HEARTBEAT_MS, touchRun, type RunReport } from './import-state-table.ts';
 import type { ImportJob } from './job-config.ts';
 import { runImportJob, type ImportDeps } from './run-import-job.ts';
 
@@ -39,10 +39,11 @@ const keyOf = (job: { workspace: string; name: string }) => `${job.workspace}\u0
  * the same name and workspace (the API refuses to create one; this covers a
  * file added later).
  *
- * A job runs at most once at a time in this process: a tick or a "run now"
- * while it runs is refused, so a slow source is never read by two runs at
- * once; across processes the cursor's row lock stops the second (see
- * advanceCursor). Each run opens its own connection and closes it after.
+ * A job runs at most once at a time: in this process a tick or a "run now"
+ * while it runs is refused; across processes a tick skips a job whose run
+ * has a fresh heartbeat, and a run's start is claimed under the job's
+ * advisory lock (claimRun), so a slow source is never read by two runs at
+ * once. Each run opens its own connection and closes it after.
  */
 export function startImportScheduler(fileJobs: readonly ImportJob[], deps: ImportSchedulerDeps): ImportScheduler {
   const { log } = deps;
@@ -64,8 +65,19 @@ export function startImportScheduler(fileJobs: readonly ImportJob[], deps: Impor
   }
 
   function scheduleJob(job: ImportJob): Cron {
-    return new Cron(job.schedule!, { name: `sql-import:${job.workspace}:${job.name}` }, () => {
-      if (!runNow(job)) log.info({ job: job.name, workspace: job.workspace }, 'SQL import tick skipped: the previous run is still going');
+    return new Cron(job.schedule!, { name: `sql-import:${job.workspace}:${job.name}` }, async () => {
+      if (running.has(keyOf(job))) {
+        log.info({ job: job.name, workspace: job.workspace }, 'SQL import tick skipped: the previous run is still going');
+        return;
+      }
+      // Another service process may be running it: then this tick is quietly
+      // skipped (the run's own claim would refuse it too, with a report).
+      const elsewhere = await findLiveRun(deps.store, job.workspace, job.name).catch(() => null);
+      if (elsewhere) {
+        log.info({ job: job.name, workspace: job.workspace, runId: elsewhere.id }, 'SQL import tick skipped: the job is running in another process');
+        return;
+      }
+      runNow(job);
     });
   }
 

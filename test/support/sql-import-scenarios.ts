@@ -162,6 +162,36 @@ export function registerSqlImportScenarios(createSource: () => Promise<SourceDat
     assert.equal(await profiles(j.workspace), 30);
   });
 
+  test('a second run of a job while one is going (another process, say) reads nothing and says why', async () => {
+    const table = await customersTable([{ from: 1, to: 30, at: '2026-01-01 10:00:00' }]);
+    const j = await job({ query: byId(table), mode: 'id', cursorColumn: 'local_id', packSize: 10 });
+    const real = source.open();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let firstRead!: () => void;
+    const reading = new Promise<void>((resolve) => (firstRead = resolve));
+    const slow: SqlSource = {
+      dialect: real.dialect,
+      query: async (sql, params) => {
+        firstRead();
+        await held;
+        return real.query(sql, params);
+      },
+      close: () => real.close(),
+    };
+    const first = run(j, slow);
+    await reading;
+    const second = await run(j);
+    assert.equal(second.status, 'failed');
+    assert.match(second.error ?? '', /of this job is going/);
+    assert.equal(second.rowsRead, 0);
+    release();
+    assert.deepEqual([(await first).status, (await first).rowsStored], ['succeeded', 30]);
+    assert.equal(await events(j.workspace), 30);
+    const third = await run(j);
+    assert.deepEqual([third.status, third.rowsRead], ['succeeded', 0]);
+  });
+
   test('a look-back window finds rows committed late with an earlier date, and stores nothing twice', async () => {
     const table = await customersTable([{ from: 1, to: 20, at: '2026-04-01 12:00:00' }]);
     const j = await job({ query: byDate(table), mode: 'date', cursorColumn: 'updated_at', packSize: 8 });

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { deleteStoredJob, listStoredJobs, readStoredJob, saveStoredJob, type StoredJob } from '../../imports/import-jobs-table.ts';
-import { listRuns, readWorkspaceRun } from '../../imports/import-state-table.ts';
+import { findLiveRun, listRuns, readWorkspaceRun } from '../../imports/import-state-table.ts';
 import { ImportJobSchema, parseImportJob, redactedJob, type ImportJob } from '../../imports/job-config.ts';
 import type { ImportScheduler } from '../../imports/schedule-import-jobs.ts';
 import type { Store } from '../../store/db.ts';
@@ -181,7 +181,7 @@ export function registerImportJobRoutes(app: FastifyInstance, deps: { store: Sto
       schema: {
         tags: ['imports'],
         summary:
-          'Run an SQL import job now, in the background: 202 with the run id (its report is GET /v1/imports/runs/{runId}). 409 job_running when a run of the job is already going in this service process.',
+          'Run an SQL import job now, in the background: 202 with the run id (its report is GET /v1/imports/runs/{runId}). 409 job_running when a run of the job is already going (in any service process).',
         params: JobParams,
         response: { 202: Type.Object({ runId: Type.String(), job: Type.String(), report: Type.String() }), 404: HouseError, 409: HouseError },
         security,
@@ -196,8 +196,12 @@ export function registerImportJobRoutes(app: FastifyInstance, deps: { store: Sto
         if (!stored.job) return reply.code(409).send({ error: 'job_invalid', message: `job ${name} no longer passes the job check: ${stored.problems.join('; ')}; replace it` });
         job = stored.job;
       }
-      const started = scheduler.runNow(job);
-      if (!started) return reply.code(409).send({ error: 'job_running', message: `job ${name} is running in this service process; wait for its run to finish` });
+      const elsewhere = await findLiveRun(store, request.workspaceId, name);
+      const started = elsewhere ? null : scheduler.runNow(job);
+      if (!started) {
+        const where = elsewhere ? `(run ${elsewhere.id}, heartbeat at ${elsewhere.heartbeatAt})` : 'in this service process';
+        return reply.code(409).send({ error: 'job_running', message: `job ${name} is running ${where}; wait for its run to finish` });
+      }
       const report = `/v1/imports/runs/${started.runId}`;
       return reply.code(202).header('location', report).send({ runId: started.runId, job: name, report });
     },
