@@ -127,6 +127,8 @@ export const DETAIL_KINDS: ReadonlySet<ProfileChange['kind']> = new Set([
   'groupPointsContributed',
   'personalDataErased',
   'identityLinkUndone',
+  // Free-form attributes (SQL events) may be personal: scrubbed with the profile's erasure.
+  'customerEventRecorded',
 ]);
 
 /** Core kinds that can give a profile a card number, phone or e-mail (identity-link candidates). */
