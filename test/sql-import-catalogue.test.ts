@@ -204,7 +204,7 @@ test('products from MariaDB: tinyint availability and decimal prices read; a NUL
   assert.deepEqual(summary(run), ['succeeded', 6, 4, 0, 2]);
   assert.deepEqual(run.rejections, [
     { key: '104', reason: 'unparseable price "12,50"' },
-    { key: '106', reason: 'name contains a NUL character' },
+    { key: '106', reason: 'name contains a NUL character (the store cannot keep it)' },
   ]);
   const products = (await ws.get('/v1/catalog/products')).body.products;
   assert.deepEqual(products.map((p: any) => [p.id, p.price, p.oldPrice, p.available]), [

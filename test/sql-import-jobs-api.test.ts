@@ -106,6 +106,10 @@ test('a job is created, replaced, listed, read and deleted; the source password 
   assert.equal(replaced.body.createdAt, created.body.createdAt);
   const read = await call('GET', `/v1/imports/jobs/${name}`);
   assert.deepEqual([read.status, read.body.definition.packSize, read.body.definition.schedule, read.body.definition.source.url], [200, 2, '0 3 * * *', maskedUrl()]);
+  // The definition read back carries the mask: PUT back as it is, it is refused, not stored with "***" as the password.
+  const putBack = await call('PUT', `/v1/imports/jobs/${name}`, { ...read.body.definition, name: undefined, workspace: undefined });
+  assert.equal(putBack.status, 400, putBack.text);
+  assert.match(putBack.text, /mask/);
   const listed = await call('GET', '/v1/imports/jobs');
   assert.equal(listed.status, 200);
   assert.deepEqual(listed.body.jobs.filter((j: any) => j.name === name).map((j: any) => [j.origin, j.definition.packSize]), [['api', 2]]);

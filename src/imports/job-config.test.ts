@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { redactSourceUrl } from './job-config.ts';
+import { parseImportJob, redactSourceUrl } from './job-config.ts';
 
 test('a source URL is shown without its password or secret parameters', () => {
   assert.equal(redactSourceUrl('postgres://reader:secret@db.shop.example:5432/crm'), 'postgres://reader:***@db.shop.example:5432/crm');
@@ -12,4 +12,21 @@ test('a source URL is shown without its password or secret parameters', () => {
 test('a connection string that is not a URL has its password values masked', () => {
   assert.equal(redactSourceUrl('Server=db;User Id=reader;Password=secret;Database=crm'), 'Server=db;User Id=reader;Password=***;Database=crm');
   assert.equal(redactSourceUrl('reader/secret@db.shop.example:1521/XE'), 'reader/***@db.shop.example:1521/XE');
+});
+
+test('a password holding "/" or "@" (a URL too broken to parse) is masked whole', () => {
+  assert.equal(redactSourceUrl('postgres://u:se/cr@t@h/db'), 'postgres://u:***@h/db');
+});
+
+test("a job's key column defaults to its entity's key", () => {
+  const base = { name: 'j', source: { name: 's', dialect: 'postgres', url: 'postgres://h/db' }, query: 'SELECT * FROM t WHERE d >= {$last_date}', mode: 'date', cursorColumn: 'd' };
+  const keyOf = (entity: string, extra: object = {}) => {
+    const parsed = parseImportJob({ ...base, entity, ...extra });
+    assert.ok(parsed.ok, JSON.stringify(!parsed.ok && parsed.error));
+    return parsed.value.keyColumn;
+  };
+  assert.equal(keyOf('customers'), 'local_id');
+  assert.equal(keyOf('promo_codes'), 'code');
+  assert.equal(keyOf('bonus_balances'), 'customer_id');
+  assert.equal(keyOf('promo_codes', { keyColumn: 'promo_code' }), 'promo_code');
 });

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Cron } from 'croner';
 import { Value } from '@sinclair/typebox/value';
 import { checkPackQuerySpec, type PackQuerySpec } from '../ingest/sql/build-pack-query.ts';
-import { SQL_ENTITIES, rowMapperOf } from '../ingest/sql/entities.ts';
+import { ENTITY_KEY_COLUMNS, SQL_ENTITIES, rowMapperOf, type SqlEntity } from '../ingest/sql/entities.ts';
 import { sourceUrlProblems } from '../ingest/sql/check-source-url.ts';
 import { fail, ok, type Result } from '../result.ts';
 
@@ -19,7 +19,7 @@ export const ImportJobSchema = Type.Object({
   query: Type.String({ minLength: 1, description: 'SELECT with {$last_id}, {$last_date} or {$cursor}; no ORDER BY / LIMIT' }),
   mode: Type.Union([Type.Literal('id'), Type.Literal('date')]),
   cursorColumn: Type.String({ minLength: 1 }),
-  keyColumn: Type.String({ minLength: 1, default: 'local_id' }),
+  keyColumn: Type.String({ minLength: 1, description: "the row's unique key (default: the entity's, local_id for most, customer_id for bonus_balances, code for promo_codes)" }),
   startFrom: Type.Optional(Type.String({ description: 'the placeholder value of the first run (default 0 by id, 1970-01-01 by date)' })),
   packSize: Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000 }),
   lookBack: Type.Number({ minimum: 0, default: 0, description: 'each run starts this far before the cursor (seconds for a timestamp, units for a number); re-read rows are no-ops' }),
@@ -30,7 +30,7 @@ export type ImportJob = Static<typeof ImportJobSchema>;
 
 /** Parses a job (from a file or a request), with every problem named. */
 export function parseImportJob(input: unknown): Result<ImportJob, string[]> {
-  const withDefaults = Value.Default(ImportJobSchema, structuredClone(input));
+  const withDefaults = Value.Default(ImportJobSchema, withEntityKeyColumn(structuredClone(input)));
   const errors = [...Value.Errors(ImportJobSchema, withDefaults)].map((e) => `${e.path || '/'}: ${e.message}`);
   if (errors.length > 0) return fail(errors);
   const job = withDefaults as ImportJob;
@@ -45,6 +45,13 @@ export function parseImportJob(input: unknown): Result<ImportJob, string[]> {
     }
   }
   return problems.length > 0 ? fail(problems) : ok(job);
+}
+
+/** The key column an entity's rows are told apart by, unless the job names another. */
+function withEntityKeyColumn(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || 'keyColumn' in input) return input;
+  const entity = (input as { entity?: unknown }).entity;
+  return { ...input, keyColumn: typeof entity === 'string' ? (ENTITY_KEY_COLUMNS[entity as SqlEntity] ?? 'local_id') : 'local_id' };
 }
 
 export function packSpecOf(job: ImportJob): PackQuerySpec {
@@ -81,7 +88,8 @@ export function redactSourceUrl(text: string): string {
     return text
       .replace(/((?:password|pwd)\s*=\s*)[^;&]*/gi, '$1***')
       .replace(/^([^/\s@:=;]+\/)[^@]+@/, '$1***@')
-      .replace(/(\/\/[^/@:]*:)[^/]*@/, '$1***@');
+      // everything from the first ':' after '//' to the last '@': a password may hold '/' or '@'
+      .replace(/(\/\/[^/@:]*:).*@/, '$1***@');
   }
   if (url.password) url.password = '***';
   for (const name of [...url.searchParams.keys()]) {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { applyEventsInTransaction } from '../apply/apply-batch.ts';
 import type { CanonicalEvent } from '../events/canonical.ts';
+import { isStorableText } from '../events/storable-json.ts';
+import { fail, type Result } from '../result.ts';
 import { rowMapperOf } from '../ingest/sql/entities.ts';
 import { lookBackCursor } from '../ingest/sql/look-back.ts';
 import { readNextPack, type Pack } from '../ingest/sql/read-next-pack.ts';
@@ -27,6 +29,8 @@ export interface ImportDeps {
   now?: () => Date;
   /** The run's id, when the caller must know it before the run ends (run now over HTTP, the heartbeat); default a fresh UUID. */
   runId?: string;
+  /** Aborted: the run stops after the pack in hand (the service is stopping); the next run resumes after it. */
+  signal?: AbortSignal;
 }
 
 export interface RunProgress {
@@ -65,6 +69,7 @@ export async function runImportJob(job: ImportJob, deps: ImportDeps): Promise<Ru
     let next: Promise<Pack> | null = readNextPack(source, spec, readAfter, startFromOf(job));
     try {
       while (next) {
+        if (deps.signal?.aborted) throw new Error('stopped between packs (the process was asked to stop); the next run resumes after the last stored pack');
         const pack: Pack = await next;
         if (pack.rows.length === 0) break;
         // The next pack is read while this one is stored: the source and the
@@ -114,15 +119,46 @@ const APPLY_SLICE = 1000;
 function mapRows(job: ImportJob, rows: readonly SourceRow[], receivedAt: string): { events: CanonicalEvent[]; rejections: Rejection[] } {
   const events: CanonicalEvent[] = [];
   const rejections: Rejection[] = [];
-  const context = { workspaceId: job.workspace, sourceName: job.source.name, receivedAt };
   const mapRow = rowMapperOf(job.entity);
   if (!mapRow) throw new Error(`entity "${job.entity}" is not importable`);
-  for (const row of rows) {
-    const mapped = mapRow(row, context);
+  for (const source of rows) {
+    const row = withBitsAsNumbers(source);
+    const binary = Object.keys(row).find((column) => row[column] instanceof Uint8Array);
+    const unstorable = Object.keys(row).find((column) => typeof row[column] === 'string' && !isStorableText(row[column] as string));
+    const context = { workspaceId: job.workspace, sourceName: job.source.name, receivedAt, rowVersion: keyOf(row[job.cursorColumn]) };
+    // Checked for every entity before its mapper: such a cell would fail the
+    // pack's store transaction on every run instead of rejecting its row.
+    const mapped: Result<CanonicalEvent, string> = binary
+      ? fail(`${binary} is binary; cast it to text in the query`)
+      : unstorable
+        ? fail(`${unstorable} contains ${(row[unstorable] as string).includes('\u0000') ? 'a NUL character' : 'an unpaired surrogate'} (the store cannot keep it)`)
+        : mapRow(row, context);
     if (mapped.ok) events.push(mapped.value);
-    else rejections.push({ key: keyOf(row[job.keyColumn] ?? row.local_id), reason: mapped.error });
+    else {
+      const key = keyOf(row[job.keyColumn] ?? row.local_id);
+      rejections.push({ key: key === null ? null : storableTextOf(key), reason: storableTextOf(mapped.error) });
+    }
   }
   return { events, rejections };
 }
 
+/** MySQL BIT(1) (a flag) arrives as a one-byte buffer: it is read as the number it holds. */
+function withBitsAsNumbers(row: SourceRow): SourceRow {
+  let copy: SourceRow | null = null;
+  for (const [column, value] of Object.entries(row)) {
+    if (value instanceof Uint8Array && value.length === 1) (copy ??= { ...row })[column] = value[0];
+  }
+  return copy ?? row;
+}
+
 const keyOf = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+
+/**
+ * A rejected row's key and reason as the report can keep them: the key may
+ * be what made the row unstorable, and a reason quoting a cut value may end
+ * in half a surrogate pair. NUL becomes the two characters \0, a lone
+ * surrogate U+FFFD (String#toWellFormed, not yet in TypeScript's lib).
+ */
+function storableTextOf(text: string): string {
+  return text.slice(0, 200).replaceAll('\u0000', '\\0').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+}

@@ -25,7 +25,7 @@ export interface ImportScheduler {
   reload(): Promise<void>;
   /** Starts a run of the job in the background; null when a run of it is already going in this process. */
   runNow(job: ImportJob): { runId: string } | null;
-  /** Stops the schedules and waits for runs in progress to finish their pack loop. */
+  /** Stops the schedules; runs in progress stop after the pack in hand, and this waits for them. */
   stop(): Promise<void>;
 }
 
@@ -49,6 +49,8 @@ export function startImportScheduler(fileJobs: readonly ImportJob[], deps: Impor
   const { log } = deps;
   let stopped = false;
   const running = new Map<string, Promise<void>>();
+  // Aborted on stop: a first import can take hours, and stopping must not wait for it (runs stop between packs).
+  const stopping = new AbortController();
   const fileKeys = new Set(fileJobs.map(keyOf));
   const fileCrons = fileJobs.filter((job) => job.schedule).map((job) => scheduleJob(job));
   // Stored jobs with a schedule, by key, with the definition their cron was made from.
@@ -59,7 +61,7 @@ export function startImportScheduler(fileJobs: readonly ImportJob[], deps: Impor
     const key = keyOf(job);
     if (stopped || running.has(key)) return null;
     const runId = randomUUID();
-    const run = runOnce(job, runId, deps).finally(() => running.delete(key));
+    const run = runOnce(job, runId, deps, stopping.signal).finally(() => running.delete(key));
     running.set(key, run);
     return { runId };
   }
@@ -131,6 +133,7 @@ export function startImportScheduler(fileJobs: readonly ImportJob[], deps: Impor
     runNow,
     async stop() {
       stopped = true;
+      stopping.abort();
       clearInterval(reloadTimer);
       await reloading.catch(() => {});
       for (const cron of [...fileCrons, ...[...storedCrons.values()].map((s) => s.cron)]) cron.stop();
@@ -146,7 +149,7 @@ export function startImportScheduler(fileJobs: readonly ImportJob[], deps: Impor
  */
 export async function runWithHeartbeat(
   job: ImportJob,
-  deps: Pick<ImportDeps, 'store' | 'source' | 'onPack'> & { runId?: string; heartbeatMs?: number },
+  deps: Pick<ImportDeps, 'store' | 'source' | 'onPack' | 'signal'> & { runId?: string; heartbeatMs?: number },
 ): Promise<RunReport> {
   const runId = deps.runId ?? randomUUID();
   const beat = setInterval(() => {
@@ -154,17 +157,17 @@ export async function runWithHeartbeat(
     touchRun(deps.store, runId).catch(() => {});
   }, deps.heartbeatMs ?? RUN_HEARTBEAT_MS);
   try {
-    return await runImportJob(job, { store: deps.store, source: deps.source, runId, ...(deps.onPack ? { onPack: deps.onPack } : {}) });
+    return await runImportJob(job, { store: deps.store, source: deps.source, runId, ...(deps.onPack ? { onPack: deps.onPack } : {}), ...(deps.signal ? { signal: deps.signal } : {}) });
   } finally {
     clearInterval(beat);
   }
 }
 
-async function runOnce(job: ImportJob, runId: string, deps: ImportSchedulerDeps): Promise<void> {
+async function runOnce(job: ImportJob, runId: string, deps: ImportSchedulerDeps, signal: AbortSignal): Promise<void> {
   let source: SqlSource | null = null;
   try {
     source = deps.openSource(job.source);
-    const report = await runWithHeartbeat(job, { store: deps.store, source, runId, ...(deps.heartbeatMs ? { heartbeatMs: deps.heartbeatMs } : {}) });
+    const report = await runWithHeartbeat(job, { store: deps.store, source, runId, signal, ...(deps.heartbeatMs ? { heartbeatMs: deps.heartbeatMs } : {}) });
     const level = report.status === 'succeeded' ? 'info' : 'error';
     deps.log[level]({ job: job.name, workspace: job.workspace, runId, rowsRead: report.rowsRead, rowsStored: report.rowsStored, rowsRejected: report.rowsRejected, error: report.error }, 'SQL import run');
   } catch (error) {

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { deleteStoredJob, listStoredJobs, readStoredJob, saveStoredJob, type StoredJob } from '../../imports/import-jobs-table.ts';
 import { findLiveRun, listRuns, readWorkspaceRun } from '../../imports/import-state-table.ts';
-import { ImportJobSchema, parseImportJob, redactedJob, type ImportJob } from '../../imports/job-config.ts';
+import { ImportJobSchema, parseImportJob, redactedJob, redactSourceUrl, type ImportJob } from '../../imports/job-config.ts';
 import type { ImportScheduler } from '../../imports/schedule-import-jobs.ts';
 import type { Store } from '../../store/db.ts';
 
@@ -217,6 +217,10 @@ function jobOfRequest(body: unknown, name: string, workspaceId: string): { ok: t
   if (fields.name !== undefined && fields.name !== name) problems.push(`/name: the job's name is the path's ("${name}"); leave it out or make them equal`);
   const parsed = parseImportJob({ ...fields, name, workspace: workspaceId });
   if (!parsed.ok) problems.push(...parsed.error);
+  // A definition read back from GET carries the mask, not the password: storing it would break the next run.
+  if (parsed.ok && parsed.value.source.url.includes('***') && redactSourceUrl(parsed.value.source.url) === parsed.value.source.url) {
+    problems.push('/source/url: holds the *** mask GET shows instead of the password; send the real password');
+  }
   return problems.length > 0 || !parsed.ok ? { ok: false, problems } : { ok: true, job: parsed.value };
 }
 

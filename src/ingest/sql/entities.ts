@@ -24,6 +24,18 @@ export const SQL_ENTITIES = [
 ] as const;
 export type SqlEntity = (typeof SQL_ENTITIES)[number];
 
+/** The column an entity's rows are told apart by (a job's default keyColumn). */
+export const ENTITY_KEY_COLUMNS: Record<SqlEntity, string> = {
+  customers: 'local_id',
+  receipts: 'local_id',
+  receipt_lines: 'local_id',
+  events: 'local_id',
+  products: 'local_id',
+  product_categories: 'local_id',
+  bonus_balances: 'customer_id',
+  promo_codes: 'code',
+};
+
 /** Maps one source row of an entity to its canonical event, or says why the row is rejected. */
 export type RowMapper = (row: SourceRow, context: SqlRowContext) => Result<CanonicalEvent, string>;
 

@@ -13,6 +13,7 @@ test('a look-back window moves a timestamp or a number back and drops the key', 
   assert.deepEqual(lookBackCursor({ value: '2026-03-01T00:00:10.1234567Z', key: null }, 10), { value: '2026-03-01T00:00:00.1234567Z', key: null });
   assert.deepEqual(lookBackCursor({ value: '2026-03-01 00:00:10', key: null }, 10), { value: '2026-03-01 00:00:00', key: null });
   assert.deepEqual(lookBackCursor({ value: '2026-03-01 00:00:10.123456789', key: null }, 10), { value: '2026-03-01 00:00:00.123456789', key: null });
+  assert.deepEqual(lookBackCursor({ value: '1152921504606846977', key: null }, 1), { value: '1152921504606846976', key: null });
   assert.deepEqual(lookBackCursor({ value: '1700000000', key: '1' }, 600), { value: '1699999400', key: null });
   assert.equal(lookBackCursor({ value: 'abc', key: null }, 10), null);
   assert.deepEqual(lookBackCursor({ value: 'abc', key: 'k' }, 0), { value: 'abc', key: 'k' });

@@ -1,5 +1,6 @@
 import type { PackCursor } from './build-pack-query.ts';
 
+const WHOLE = /^-?\d+$/;
 const NUMBER = /^-?\d+(?:\.\d+)?$/;
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})(?:([ T])(\d{2}:\d{2}:\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
@@ -12,6 +13,8 @@ const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})(?:([ T])(\d{2}:\d{2}:\d{2})(\.\d{1,9})?)
  */
 export function lookBackCursor(cursor: PackCursor, amount: number): PackCursor | null {
   if (amount <= 0) return cursor;
+  // Whole ids move in BigInt: a double would round a large id, even past the cursor (rows skipped).
+  if (WHOLE.test(cursor.value) && Number.isInteger(amount)) return { value: String(BigInt(cursor.value) - BigInt(amount)), key: null };
   if (NUMBER.test(cursor.value)) return { value: String(Number(cursor.value) - amount), key: null };
   const m = TIMESTAMP.exec(cursor.value);
   if (!m) return null;

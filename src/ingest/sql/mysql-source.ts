@@ -9,6 +9,13 @@ import type { SourceRow, SqlSource } from './sql-source.ts';
  */
 export function openMysqlSource(url: string): SqlSource {
   const pool = mysql.createPool({ uri: url, connectionLimit: 2, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, decimalNumbers: false });
+  // TIMESTAMP columns are shown in the session's zone: in a zone with
+  // daylight saving, the hour repeated in autumn would give two instants one
+  // text, and a cursor at it would lose or re-read rows. UTC has no such hour
+  // (and its text is what the mappers assume when a value has no zone).
+  pool.pool.on('connection', (connection) => {
+    connection.query("SET time_zone = '+00:00'");
+  });
   return {
     dialect: 'mysql',
     async query(sql, params) {

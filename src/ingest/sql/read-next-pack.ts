@@ -28,6 +28,8 @@ export function cursorAfter(spec: PackQuerySpec, rows: readonly SourceRow[], bef
   if (!lastRow) return before;
   const value = textOf(lastRow[spec.cursorColumn]);
   if (value === null) throw new CursorColumnMissingError(`the query's rows have no value in the cursor column "${spec.cursorColumn}"`);
+  // The store cannot keep such a cursor; say so rather than fail the pack's transaction on every run.
+  if (value.includes('\u0000')) throw new CursorColumnMissingError(`a cursor value in "${spec.cursorColumn}" holds a NUL character; the cursor column must be a number, a date or plain text`);
   if (spec.mode === 'id') return { value, key: null };
   const key = textOf(lastRow[spec.keyColumn]);
   if (key === null) throw new CursorColumnMissingError(`by date every row needs a value in the key column "${spec.keyColumn}"`);

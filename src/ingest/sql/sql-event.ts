@@ -10,6 +10,12 @@ export interface SqlRowContext {
   /** The source's name in the job: ids are local to it. */
   sourceName: string;
   receivedAt: string;
+  /**
+   * The row's cursor value (by date: its change date), part of its event id:
+   * the same version read again is a no-op, while a later edit that brings
+   * back earlier content (a → b → a) is a new version and is applied.
+   */
+  rowVersion?: string | null;
 }
 
 /** The profile of a customer row's local_id (or another entity's customer_id) in this source. */
@@ -29,8 +35,9 @@ export function sqlSourceSubject(context: SqlRowContext): CustomerRef {
 
 /**
  * Builds the canonical event of one row. Its id derives from the entity, the
- * record's key and the row's content: the same row read again (a re-run, a
- * look-back, a resumed pack) is a no-op, a changed row is applied.
+ * record's key, the row's version (its cursor value) and its content: the
+ * same row read again (a re-run, a look-back, a resumed pack) is a no-op, a
+ * changed row is applied.
  */
 export function sqlRowEvent(
   context: SqlRowContext,
@@ -41,7 +48,7 @@ export function sqlRowEvent(
 ): CanonicalEvent {
   const bodyHash = hashBody(JSON.stringify(content));
   const { eventId, identityBasis } = deriveEventId(context.workspaceId, SQL_SOURCE, {
-    naturalKey: `${entity}:${subject.recordKey}:${bodyHash}`,
+    naturalKey: `${entity}:${subject.recordKey}:${context.rowVersion ?? ''}:${bodyHash}`,
     messageId: null,
   });
   return {
