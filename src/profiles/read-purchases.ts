@@ -59,7 +59,7 @@ export async function readPurchases(
   db: Queryable,
   workspaceId: string,
   customerKey: string,
-  page: { limit: number; before?: string | undefined },
+  page: { limit: number; before?: string | undefined; beforePurchaseId?: string | undefined },
 ): Promise<PurchaseView[]> {
   const result = await db.query<Record<string, unknown>>(
     `SELECT p.*, ${shownItems('p', 'purchase_id')} AS items_shown, COALESCE((
@@ -76,10 +76,12 @@ export async function readPurchases(
             ), '[]') AS refunds
        FROM purchases p
       WHERE p.workspace_id = $1 AND p.customer_key = $2
-        AND ($3::timestamptz IS NULL OR p.occurred_at < $3::timestamptz)
+        AND ($3::timestamptz IS NULL OR p.occurred_at < $3::timestamptz
+             -- with the last purchase's id too, purchases sharing its time are not skipped
+             OR (p.occurred_at = $3::timestamptz AND $5::text IS NOT NULL AND p.purchase_id < $5::text))
       ORDER BY p.occurred_at DESC NULLS LAST, p.purchase_id DESC
       LIMIT $4`,
-    [workspaceId, customerKey, page.before ?? null, page.limit],
+    [workspaceId, customerKey, page.before ?? null, page.limit, page.beforePurchaseId ?? null],
   );
   return result.rows.map(toPurchaseView);
 }

@@ -116,20 +116,26 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: { store: Stor
         tags: ['customers'],
         summary: "The customer's purchases, newest first, each with its cheque items, withdrawals, rewards and linked refunds",
         params: CustomerParams,
-        querystring: Type.Object({ ...Page, before: Type.Optional(Type.String({ format: 'date-time', description: 'Page: purchases before this time' })) }),
+        querystring: Type.Object({
+          ...Page,
+          before: Type.Optional(Type.String({ format: 'date-time', description: 'Page: purchases before this time (the last one shown: nextPage.before)' })),
+          beforePurchaseId: Type.Optional(Type.String({ minLength: 1, description: 'with before: also purchases at that time whose id sorts before this one (nextPage.beforePurchaseId), so none sharing a time is skipped' })),
+        }),
         security,
       },
     },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      const { limit, before } = request.query as { limit: number; before?: string };
+      const { limit, before, beforePurchaseId } = request.query as { limit: number; before?: string; beforePurchaseId?: string };
       const customer = await resolveCustomer(db, request.workspaceId, customerKeyOf(id));
       if (!customer) return reply.code(404).send(notFound(id));
       const [purchases, unlinkedRefunds] = await Promise.all([
-        readPurchases(db, request.workspaceId, customer.key, { limit, before }),
+        readPurchases(db, request.workspaceId, customer.key, { limit, before, beforePurchaseId }),
         readUnlinkedRefunds(db, request.workspaceId, customer.key),
       ]);
-      return { customerId: customer.key, purchases, unlinkedRefunds };
+      const last = purchases.length === limit ? purchases[purchases.length - 1] : undefined;
+      const nextPage = last?.occurredAt ? { before: last.occurredAt, beforePurchaseId: last.purchaseId } : null;
+      return { customerId: customer.key, purchases, unlinkedRefunds, nextPage };
     },
   );
 
