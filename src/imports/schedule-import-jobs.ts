@@ -25,6 +25,8 @@ export interface ImportScheduler {
   reload(): Promise<void>;
   /** Starts a run of the job in the background; null when a run of it is already going in this process. */
   runNow(job: ImportJob): { runId: string } | null;
+  /** The service is stopping: no run starts any more. */
+  readonly stopping: boolean;
   /** Stops the schedules; runs in progress stop after the pack in hand, and this waits for them. */
   stop(): Promise<void>;
 }
@@ -131,6 +133,9 @@ export function startImportScheduler(fileJobs: readonly ImportJob[], deps: Impor
     fileJobs,
     reload,
     runNow,
+    get stopping() {
+      return stopped;
+    },
     async stop() {
       stopped = true;
       stopping.abort();

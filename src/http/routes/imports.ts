@@ -183,7 +183,7 @@ export function registerImportJobRoutes(app: FastifyInstance, deps: { store: Sto
         summary:
           'Run an SQL import job now, in the background: 202 with the run id (its report is GET /v1/imports/runs/{runId}). 409 job_running when a run of the job is already going (in any service process).',
         params: JobParams,
-        response: { 202: Type.Object({ runId: Type.String(), job: Type.String(), report: Type.String() }), 404: HouseError, 409: HouseError },
+        response: { 202: Type.Object({ runId: Type.String(), job: Type.String(), report: Type.String() }), 404: HouseError, 409: HouseError, 503: HouseError },
         security,
       },
     },
@@ -196,6 +196,7 @@ export function registerImportJobRoutes(app: FastifyInstance, deps: { store: Sto
         if (!stored.job) return reply.code(409).send({ error: 'job_invalid', message: `job ${name} no longer passes the job check: ${stored.problems.join('; ')}; replace it` });
         job = stored.job;
       }
+      if (scheduler.stopping) return reply.code(503).send({ error: 'service_stopping', message: 'the service is stopping; run the job again once it is back' });
       const elsewhere = await findLiveRun(store, request.workspaceId, name);
       const started = elsewhere ? null : scheduler.runNow(job);
       if (!started) {
