@@ -76,18 +76,19 @@ export async function findLiveRun(db: Queryable, workspaceId: string, job: strin
  */
 export async function claimRun(
   store: Store,
-  run: { id: string; workspaceId: string; job: string; entity: string; startedAt: string; cursor: PackCursor | null },
-): Promise<{ claimed: true } | { claimed: false; error: string }> {
+  run: { id: string; workspaceId: string; job: string; entity: string; startedAt: string },
+): Promise<{ claimed: true; cursor: PackCursor | null } | { claimed: false; error: string }> {
   return store.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sql-import:${run.workspaceId}:${run.job}`]);
     const live = await findLiveRun(tx, run.workspaceId, run.job);
+    const cursor = await readCursor(tx, run.workspaceId, run.job);
     const error = live ? `run ${live.id} of this job is going (heartbeat at ${live.heartbeatAt}); one run of a job at a time` : null;
     await tx.query(
       `INSERT INTO sql_import_runs (id, workspace_id, job, entity, status, started_at, cursor_value, cursor_key, heartbeat_at, error, finished_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9, CASE WHEN $9::text IS NULL THEN NULL ELSE $6::timestamptz END)`,
-      [run.id, run.workspaceId, run.job, run.entity, error ? 'failed' : 'running', run.startedAt, run.cursor?.value ?? null, run.cursor?.key ?? null, error],
+      [run.id, run.workspaceId, run.job, run.entity, error ? 'failed' : 'running', run.startedAt, cursor?.value ?? null, cursor?.key ?? null, error],
     );
-    return error ? { claimed: false as const, error } : { claimed: true as const };
+    return error ? { claimed: false as const, error } : { claimed: true as const, cursor };
   });
 }
 

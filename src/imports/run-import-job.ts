@@ -12,7 +12,6 @@ import {
   advanceCursor,
   claimRun,
   finishRun,
-  readCursor,
   readRun,
   recordPack,
   type PackTally,
@@ -58,9 +57,10 @@ export async function runImportJob(job: ImportJob, deps: ImportDeps): Promise<Ru
   const runId = deps.runId ?? randomUUID();
   const { store, source } = deps;
   // stored: where the job stands; readAfter: where the next read starts (earlier with a look-back window).
-  let stored = await readCursor(store, job.workspace, job.name);
-  const claim = await claimRun(store, { id: runId, workspaceId: job.workspace, job: job.name, entity: job.entity, startedAt: now().toISOString(), cursor: stored });
+  // The cursor is read under the claim: a run of another process that ends just before cannot leave this one behind it.
+  const claim = await claimRun(store, { id: runId, workspaceId: job.workspace, job: job.name, entity: job.entity, startedAt: now().toISOString() });
   if (!claim.claimed) return (await readRun(store, runId))!;
+  let stored = claim.cursor;
   const spec = packSpecOf(job);
   const progress: RunProgress = { packs: 0, rowsRead: 0, rowsStored: 0, rowsRejected: 0, cursor: stored?.value ?? null };
   try {
