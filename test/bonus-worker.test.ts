@@ -8,7 +8,8 @@ import { readCommandOutcome } from '../src/bonus/commands-table.ts';
 import { validateAddItem } from '../src/bonus/validate-command.ts';
 import type { Store } from '../src/store/db.ts';
 import { openStore } from '../src/store/open-store.ts';
-import { balanceMismatches, queuedItems, waitForDrained } from './support/bonus-api.ts';
+import { balanceMismatches, queuedItems, startExtraWorkers, waitForDrained } from './support/bonus-api.ts';
+import { createWorkspace } from '../src/workspaces/workspaces.ts';
 import { createTestDatabase, type TestDatabase } from './support/test-database.ts';
 
 // A command the worker cannot process, whatever the reason, must not hold up
@@ -56,4 +57,36 @@ test('a command that keeps failing is recorded as failed and the commands behind
   const ledger = await store.query<{ uniq_id: string }>('SELECT uniq_id FROM bonus_operations ORDER BY uniq_id');
   assert.deepEqual(ledger.rows.map((r) => r.uniq_id), ['w-1', 'w-3']);
   assert.deepEqual(await balanceMismatches(store), []);
+});
+
+test('three workers over two workspaces: each workspace gets exactly its own accruals, once', async () => {
+  await createWorkspace(store, 'second');
+  const expected = new Map<string, number>();
+  for (let c = 0; c < 30; c++) {
+    for (const workspace of ['default', 'second']) {
+      const items = Array.from({ length: 20 }, (_, i) => ({ guid: randomUUID(), uniqId: `two-${(c + i) % 7}`, amount: workspace === 'default' ? 1 : 2 }));
+      for (const it of items) expected.set(`${workspace}|${it.uniqId}`, (expected.get(`${workspace}|${it.uniqId}`) ?? 0) + it.amount);
+      await acceptCommand(store, workspace, { typeOfCommand: 'addCustomerPointMessage', verdicts: items.map((raw) => validateAddItem(raw)) });
+    }
+  }
+  const workers = startExtraWorkers(store, 3, 25);
+  try {
+    await waitForDrained(store, 60_000);
+  } finally {
+    await workers.stop();
+  }
+  const balances = await store.query<{ workspace_id: string; uniq_id: string; balance: string }>(
+    "SELECT workspace_id, uniq_id, balance::text AS balance FROM bonus_customers WHERE uniq_id LIKE 'two-%'",
+  );
+  const got = new Map(balances.rows.map((r) => [`${r.workspace_id}|${r.uniq_id}`, Number(r.balance)]));
+  assert.deepEqual(new Map([...got].sort()), new Map([...expected].sort()));
+  const operations = await store.query<{ n: string; guids: string }>("SELECT count(*) AS n, count(DISTINCT guid) AS guids FROM bonus_operations WHERE uniq_id LIKE 'two-%'");
+  assert.equal(Number(operations.rows[0]!.n), 1200);
+  assert.equal(Number(operations.rows[0]!.guids), 1200);
+  assert.deepEqual(await balanceMismatches(store), []);
+  // Each account's profile event landed in its own workspace, once.
+  const profiles = await store.query<{ workspace_id: string; n: string }>(
+    "SELECT workspace_id, count(*) AS n FROM customers WHERE customer_key LIKE 'bonus:two-%' GROUP BY workspace_id ORDER BY workspace_id",
+  );
+  assert.deepEqual(profiles.rows.map((r) => [r.workspace_id, Number(r.n)]), [['default', 7], ['second', 7]]);
 });
