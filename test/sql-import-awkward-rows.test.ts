@@ -96,3 +96,19 @@ test('a run asked to stop (the service shutting down) stops after the pack in ha
   const resumed = await run(j);
   assert.deepEqual([resumed.status, resumed.rowsRead, resumed.rowsStored], ['succeeded', 30, 30]);
 });
+
+test('an e-mail emptied in the source is cleared from the profile and from lookups', async () => {
+  await source.exec('CREATE TABLE contacts (id int PRIMARY KEY, email varchar(50), changed datetime(6) NOT NULL)');
+  await source.exec("INSERT INTO contacts VALUES (101, 'gone@example.com', '2026-01-01 00:00:00')");
+  const j = job({ entity: 'customers', query: 'SELECT id AS local_id, email, changed FROM contacts WHERE changed >= {$last_date}', mode: 'date', cursorColumn: 'changed' });
+  const found = async () =>
+    (await store.query<{ customer_key: string }>("SELECT customer_key FROM customer_identifiers WHERE workspace_id = 'awkward' AND kind = 'email' AND lookup_value = 'gone@example.com'")).rows.length;
+  await run(j);
+  assert.equal(await found(), 1);
+  await source.exec("UPDATE contacts SET email = NULL, changed = '2026-01-02 00:00:00' WHERE id = 101");
+  await run(j);
+  assert.equal(await found(), 0, 'the old address no longer finds the profile');
+  const field = await store.query<{ value: string | null }>("SELECT value FROM profile_fields WHERE workspace_id = 'awkward' AND customer_key = 'sql:shop:101' AND name = 'email'");
+  assert.equal(field.rows.length, 1);
+  assert.equal(field.rows[0]!.value, null);
+});

@@ -6,6 +6,7 @@ import { normaliseEmail, normalisePhone } from './reduce-segment.ts';
  * case-insensitively, everything else exactly as given.
  */
 export function lookupValueOf(kind: string, value: string): string {
+  if (value === '') return '';
   if (kind === 'phone') return normalisePhone(value) || value.trim();
   if (kind === 'email') return normaliseEmail(value);
   return value.trim();

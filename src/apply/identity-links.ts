@@ -24,7 +24,7 @@ touched AS (${touched}),
 mine AS (
   SELECT i.customer_key, i.kind, i.lookup_value AS value
     FROM customer_identifiers i JOIN touched t ON t.customer_key = i.customer_key
-   WHERE i.workspace_id = $1 AND i.kind IN (SELECT kind FROM rule)
+   WHERE i.workspace_id = $1 AND i.kind IN (SELECT kind FROM rule) AND i.lookup_value <> ''
   UNION
   SELECT c.customer_key, 'card', c.card_number
     FROM cards c JOIN touched t ON t.customer_key = c.customer_key

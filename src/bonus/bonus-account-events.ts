@@ -24,7 +24,10 @@ export function bonusAccountEvents(workspaceId: string, accounts: readonly Custo
       { type: 'standard', name: 'phone', value: account.phone },
       { type: 'standard', name: 'email', value: account.email },
     ];
-    const identifiers: CustomerIdentifier[] = fields.flatMap((f) => (f.value === null ? [] : [{ channel: 'instore', kind: f.name, value: f.value, single: true }]));
+    // A phone or e-mail the account gave up (another account took it) is cleared, not left to be found.
+    const identifiers: CustomerIdentifier[] = fields.map((f) =>
+      f.value === null ? { channel: 'instore', kind: f.name, value: '', single: true, cleared: true } : { channel: 'instore', kind: f.name, value: f.value, single: true },
+    );
     const payload = { uniqId: account.uniqId, phone: account.phone, email: account.email, status: account.status };
     const bodyHash = hashBody(JSON.stringify(payload));
     const { eventId, identityBasis } = deriveEventId(workspaceId, BONUS_SOURCE, { naturalKey: `account:${account.uniqId}:${at}:${bodyHash}`, messageId: null });

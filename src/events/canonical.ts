@@ -218,8 +218,16 @@ export function isRecordChange(change: ProfileChange): change is RecordChange {
 export interface CustomerIdentifier {
   channel: string;
   kind: string;
+  /** '' when cleared. */
   value: string;
   single: boolean;
+  /**
+   * A single identifier the source says the customer no longer has (a
+   * customers row whose e-mail became empty): its slot keeps an empty value,
+   * newer than what it replaces, so lookups stop finding the old one and an
+   * older event arriving late cannot bring it back.
+   */
+  cleared?: boolean;
 }
 
 export type ProfileFieldType = 'standard' | 'custom' | 'extended';

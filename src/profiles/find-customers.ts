@@ -13,7 +13,7 @@ export interface LookupOptions {
 
 // Identifiers reported as such by a source (customer_identifiers), searched by kind.
 const BY_IDENTIFIER = `SELECT customer_key FROM customer_identifiers
-  WHERE workspace_id = $1 AND kind = $3 AND lookup_value = $2 AND ($4::text IS NULL OR channel = $4)`;
+  WHERE workspace_id = $1 AND kind = $3 AND lookup_value = $2 AND lookup_value <> '' AND ($4::text IS NULL OR channel = $4)`;
 
 /**
  * Profile keys matching an identifier. Keys merged away are reported as the

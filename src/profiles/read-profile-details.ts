@@ -95,7 +95,7 @@ async function readFields(db: Queryable, workspaceId: string, key: string): Prom
 
 async function readIdentifiers(db: Queryable, workspaceId: string, key: string): Promise<IdentifierView[]> {
   const result = await db.query<Record<string, unknown>>(
-    'SELECT channel, kind, value, seen_at FROM customer_identifiers WHERE workspace_id = $1 AND customer_key = $2 ORDER BY channel, kind, value',
+    "SELECT channel, kind, value, seen_at FROM customer_identifiers WHERE workspace_id = $1 AND customer_key = $2 AND value <> '' ORDER BY channel, kind, value",
     [workspaceId, key],
   );
   return result.rows.map((r) => ({ channel: String(r.channel), kind: String(r.kind), value: String(r.value), seenAt: isoOrNull(r.seen_at) }));

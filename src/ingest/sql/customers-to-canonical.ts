@@ -52,7 +52,9 @@ export function customerRowToCanonical(row: SourceRow, context: SqlRowContext): 
   }
   const identifiers: CustomerIdentifier[] = [];
   for (const f of fields) {
-    if ((f.name === 'email' || f.name === 'phone') && f.value !== null) identifiers.push({ channel: 'instore', kind: f.name, value: f.value, single: true });
+    if (f.name !== 'email' && f.name !== 'phone') continue;
+    // An empty cell clears the identifier too, not only the field: lookups must stop finding the old address.
+    identifiers.push(f.value === null ? { channel: 'instore', kind: f.name, value: '', single: true, cleared: true } : { channel: 'instore', kind: f.name, value: f.value, single: true });
   }
   const customer = sqlCustomerRef(context, localId);
   return ok(
