@@ -148,6 +148,12 @@ test('an invalid job is refused with every problem named, the same problems a jo
   const elsewhere = await call('PUT', `/v1/imports/jobs/${name}`, { ...jobBody('customers'), workspace: 'other-shop', name: 'another-name' });
   assert.equal(elsewhere.status, 400);
   assert.deepEqual(elsewhere.body.problems, ["/workspace: the workspace is the API key's; leave it out", `/name: the job's name is the path's ("${name}"); leave it out or make them equal`]);
+  // A workspace's key cannot point a job at smartcom's own store (other workspaces' rows) or at a local socket.
+  const ownStore = await call('PUT', `/v1/imports/jobs/${name}`, { ...jobBody('customers'), source: { name: 'x', dialect: 'postgres', url: svc.database.url } });
+  assert.equal(ownStore.status, 400, ownStore.text);
+  assert.ok(ownStore.body.problems.some((p: string) => /own store/.test(p)), ownStore.text);
+  const socket = await call('PUT', `/v1/imports/jobs/${name}`, { ...jobBody('customers'), source: { name: 'x', dialect: 'postgres', url: 'postgres://postgres@db.example/crm?host=/var/run/postgresql' } });
+  assert.equal(socket.status, 400, socket.text);
   const notAnObject = await call('PUT', `/v1/imports/jobs/${name}`, [jobBody('customers')]);
   assert.deepEqual([notAnObject.status, notAnObject.body.problems], [400, ['/: the body must be a JSON object (the job)']]);
   const badName = await call('PUT', '/v1/imports/jobs/-dash-first', jobBody('customers'));

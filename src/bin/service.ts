@@ -5,6 +5,7 @@ import { startBonusWorker } from '../bonus/bonus-worker.ts';
 import { startLoymaxConsumer, type LoymaxConsumer } from '../broker/loymax-consumer.ts';
 import { buildApp } from '../http/app.ts';
 import { registerImportJobRoutes } from '../http/routes/imports.ts';
+import { parseAllowedHosts } from '../imports/api-job-hosts.ts';
 import { loadJobFiles } from '../imports/load-job-files.ts';
 import { startImportScheduler, type ImportScheduler } from '../imports/schedule-import-jobs.ts';
 import { openSqlSource } from '../ingest/sql/open-sql-source.ts';
@@ -65,7 +66,11 @@ export async function startService(config: Config, logger: Logger = pino({ level
 
   const app = await buildApp({ store, metrics, logger: logger.child({ part: 'http' }), consumer: consumer ?? undefined });
   // Here rather than in buildApp: the job routes need the scheduler, which only the service runs.
-  registerImportJobRoutes(app, { store, scheduler: importScheduler });
+  registerImportJobRoutes(app, {
+    store,
+    scheduler: importScheduler,
+    hostRule: { allowedHosts: parseAllowedHosts(config.sqlImportApiHosts), storeUrl: config.databaseUrl },
+  });
   await importScheduler.reload();
   const url = await app.listen({ host: config.httpHost, port: config.httpPort });
   logger.info({ url, docs: `${url}/docs`, store: store.kind }, 'smartcom is up');

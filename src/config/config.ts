@@ -37,6 +37,9 @@ export const ConfigSchema = Type.Object({
     minimum: 100,
     description: 'How often the service re-reads the SQL import jobs defined over the HTTP API, so a change made through another service process takes effect (changes through this one do at once).',
   }),
+  sqlImportApiHosts: Type.Optional(
+    Type.String({ description: "Comma-separated host names SQL import jobs defined over the HTTP API may read. Unset: any host but smartcom's own store." }),
+  ),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -64,6 +67,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   bonusMaxAttempts: 'BONUS_MAX_ATTEMPTS',
   sqlImportJobsDir: 'SQL_IMPORT_JOBS_DIR',
   sqlImportReloadMs: 'SQL_IMPORT_RELOAD_MS',
+  sqlImportApiHosts: 'SQL_IMPORT_API_HOSTS',
 };
 
 export const configEnvNames = ENV_NAMES;

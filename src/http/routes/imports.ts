@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { deleteStoredJob, listStoredJobs, readStoredJob, saveStoredJob, type StoredJob } from '../../imports/import-jobs-table.ts';
+import { apiJobHostProblem, type ApiJobHostRule } from '../../imports/api-job-hosts.ts';
 import { findLiveRun, listRuns, readWorkspaceRun } from '../../imports/import-state-table.ts';
 import { ImportJobSchema, parseImportJob, redactedJob, redactSourceUrl, type ImportJob } from '../../imports/job-config.ts';
 import type { ImportScheduler } from '../../imports/schedule-import-jobs.ts';
@@ -76,7 +77,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: { store: Store 
  * demand. Job files are listed and can be run, never changed. Registered by
  * the service, which owns the scheduler.
  */
-export function registerImportJobRoutes(app: FastifyInstance, deps: { store: Store; scheduler: ImportScheduler }): void {
+export function registerImportJobRoutes(app: FastifyInstance, deps: { store: Store; scheduler: ImportScheduler; hostRule: ApiJobHostRule }): void {
   const { store, scheduler } = deps;
   const fileJobOf = (workspaceId: string, name: string) => scheduler.fileJobs.find((job) => job.workspace === workspaceId && job.name === name);
   const reloadSchedules = (log: { error(o: object, m: string): void }) =>
@@ -140,7 +141,7 @@ export function registerImportJobRoutes(app: FastifyInstance, deps: { store: Sto
     },
     async (request, reply) => {
       const { name } = request.params as { name: string };
-      const checked = jobOfRequest(request.body, name, request.workspaceId);
+      const checked = jobOfRequest(request.body, name, request.workspaceId, deps.hostRule);
       if (!checked.ok) {
         return reply.code(400).send({ error: 'invalid_job', message: `the job has ${checked.problems.length} problem(s): ${checked.problems.join('; ')}`, problems: checked.problems });
       }
@@ -210,7 +211,7 @@ export function registerImportJobRoutes(app: FastifyInstance, deps: { store: Sto
 }
 
 /** The job a PUT describes: the body's fields, the path's name, the API key's workspace, checked like a job file. */
-function jobOfRequest(body: unknown, name: string, workspaceId: string): { ok: true; job: ImportJob } | { ok: false; problems: string[] } {
+function jobOfRequest(body: unknown, name: string, workspaceId: string, hostRule: ApiJobHostRule): { ok: true; job: ImportJob } | { ok: false; problems: string[] } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, problems: ['/: the body must be a JSON object (the job)'] };
   const fields = body as Record<string, unknown>;
   const problems: string[] = [];
@@ -218,6 +219,8 @@ function jobOfRequest(body: unknown, name: string, workspaceId: string): { ok: t
   if (fields.name !== undefined && fields.name !== name) problems.push(`/name: the job's name is the path's ("${name}"); leave it out or make them equal`);
   const parsed = parseImportJob({ ...fields, name, workspace: workspaceId });
   if (!parsed.ok) problems.push(...parsed.error);
+  const hostProblem = parsed.ok ? apiJobHostProblem(parsed.value.source.url, hostRule) : null;
+  if (hostProblem) problems.push(hostProblem);
   // A definition read back from GET carries the mask, not the password: storing it would break the next run.
   if (parsed.ok && parsed.value.source.url.includes('***') && redactSourceUrl(parsed.value.source.url) === parsed.value.source.url) {
     problems.push('/source/url: holds the *** mask GET shows instead of the password; send the real password');
