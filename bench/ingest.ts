@@ -16,7 +16,7 @@ import { deleteTopology, TEST_AMQP_URL, uniqueTopology } from '../test/support/t
 import { createTestDatabase } from '../test/support/test-database.ts';
 import { watchAppliedEvents } from './lib/applied-events.ts';
 import { messagesIn, publishBacklog, waitForConsumer } from './lib/bench-queues.ts';
-import { measureRawConsume } from './lib/raw-consume.ts';
+import { measureRawConsume, RAW_PREFETCH } from './lib/raw-consume.ts';
 import { readCpuSeconds, readMemoryKb, sampleMemory, spawnSmartcom, type MemorySample } from './lib/smartcom-process.ts';
 
 const url = TEST_AMQP_URL;
@@ -53,7 +53,7 @@ async function run(): Promise<void> {
   console.log(`events: ${events.toLocaleString('en')} for ${customers.toLocaleString('en')} customers`);
 
   const raw = await measureRawBroker();
-  console.log(`raw consume (amqplib, prefetch 2000, no processing): ${rate(raw.perSecond)} msg/s (${raw.seconds.toFixed(2)} s)`);
+  console.log(`raw consume (amqplib, prefetch ${RAW_PREFETCH}, no processing): ${rate(raw.perSecond)} msg/s (${raw.seconds.toFixed(2)} s)`);
 
   const smartcom = await measureSmartcom();
   const eventsPerSec = events / smartcom.seconds;

@@ -150,7 +150,7 @@ test('the store goes away for 2 s: consumption pauses, resumes, and applies ever
   const topology = uniqueTopology();
   const proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
   const db = new pg.Client({ connectionString: database.url });
-  const config = testServiceConfig(proxy.urlFor(database.url), topology, { consumerBatchSize: 200, reconnectMaxDelayMs: 500 });
+  const config = testServiceConfig(proxy.urlFor(database.url), topology, { consumerBatchSize: 200, consumerPrefetch: 400, reconnectMaxDelayMs: 500 });
   const service = await startService(config, silent);
   const publisher = await openLoymaxPublisher(TEST_AMQP_URL, topology.exchange);
   try {

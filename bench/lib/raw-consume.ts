@@ -1,12 +1,13 @@
 import amqp from 'amqplib';
 
-const PREFETCH = 2000;
-const ACK_EVERY = 1000;
+// The same window and ack batch as smartcom's consumer defaults (src/config/config.ts), so the ratio compares like with like.
+export const RAW_PREFETCH = 5000;
+const ACK_EVERY = 2500;
 const STALL_MS = 30_000;
 
 /**
  * The broker's own ceiling on this machine: takes `expected` messages off a
- * queue with manual acks (one multiple-ack per 1000) and no processing at
+ * queue with manual acks (one multiple-ack per 2,500) and no processing at
  * all. Timed from the consume call to the last delivery.
  */
 export async function measureRawConsume(url: string, queue: string, expected: number): Promise<{ seconds: number; perSecond: number }> {
@@ -14,7 +15,7 @@ export async function measureRawConsume(url: string, queue: string, expected: nu
   connection.on('error', () => {});
   try {
     const channel = await connection.createChannel();
-    await channel.prefetch(PREFETCH);
+    await channel.prefetch(RAW_PREFETCH);
     let received = 0;
     let stall: NodeJS.Timeout | undefined;
     const started = performance.now();
