@@ -11,26 +11,23 @@
 // environment plus the bench's topology and database, so CONSUMER_* settings
 // can be tried without editing anything. Publishing is not timed in either
 // figure. The last line of stdout is one JSON object for tooling.
-import os from 'node:os';
 import { deleteTopology, TEST_AMQP_URL, uniqueTopology } from '../test/support/test-broker.ts';
 import { createTestDatabase } from '../test/support/test-database.ts';
 import { watchAppliedEvents } from './lib/applied-events.ts';
 import { messagesIn, publishBacklog, waitForConsumer } from './lib/bench-queues.ts';
 import { measureRawConsume, RAW_PREFETCH } from './lib/raw-consume.ts';
 import { readCpuSeconds, readMemoryKb, sampleMemory, spawnSmartcom, type MemorySample } from './lib/smartcom-process.ts';
+import { describeMachine, positiveIntFromEnv, rate, runBench, type BenchRun } from './lib/bench-harness.ts';
 
 const url = TEST_AMQP_URL;
-const events = positiveInt(process.env.BENCH_EVENTS, 200_000);
+const events = positiveIntFromEnv('BENCH_EVENTS', 200_000);
 const customers = Math.max(1, Math.floor(events / 2));
 const childNodeArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 
-// Undo steps for everything created on the servers, run newest first, on
-// success, failure and Ctrl-C alike.
-const undo: Array<() => Promise<unknown>> = [];
-async function cleanUp(): Promise<void> {
-  for (let step = undo.pop(); step; step = undo.pop()) await step().catch((error: Error) => console.error(`cleanup: ${error.message}`));
-}
-process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
+// Undo steps for what the run creates on the servers (bench-harness.ts runs them newest first).
+let undo: BenchRun['undo'] = () => {
+  throw new Error('undo before the bench started');
+};
 
 const warnings: string[] = [];
 const warn = (message: string) => {
@@ -38,14 +35,10 @@ const warn = (message: string) => {
   console.log(`WARNING: ${message}`);
 };
 
-try {
+await runBench('ingest', async (bench) => {
+  undo = bench.undo;
   await run();
-} catch (error) {
-  console.error(`bench:ingest failed: ${(error as Error).stack ?? error}`);
-  process.exitCode = 1;
-} finally {
-  await cleanUp();
-}
+});
 
 async function run(): Promise<void> {
   const machine = describeMachine();
@@ -83,7 +76,7 @@ async function run(): Promise<void> {
 /** Same backlog, own queue, drained by a consumer that only acks. */
 async function measureRawBroker(): Promise<{ seconds: number; perSecond: number }> {
   const topology = uniqueTopology('smcbench.raw');
-  undo.push(() => deleteTopology(topology));
+  undo(() => deleteTopology(topology));
   const backlog = await publishBacklog(url, topology, events, customers);
   console.log(`published ${backlog.published} events for the raw consumer in ${backlog.seconds.toFixed(1)} s`);
   if (backlog.queued !== events) warn(`raw queue holds ${backlog.queued} messages, expected ${events}`);
@@ -103,9 +96,9 @@ interface SmartcomRun {
 /** Backlog first, then smartcom starts on it; timed from its consumer appearing to the last event in the log. */
 async function measureSmartcom(): Promise<SmartcomRun> {
   const database = await createTestDatabase('smartcom_bench');
-  undo.push(() => database.drop());
+  undo(() => database.drop());
   const topology = uniqueTopology('smcbench');
-  undo.push(() => deleteTopology(topology));
+  undo(() => deleteTopology(topology));
   const backlog = await publishBacklog(url, topology, events, customers);
   console.log(`published ${backlog.published} events for smartcom in ${backlog.seconds.toFixed(1)} s`);
   if (backlog.queued !== events) warn(`smartcom queue holds ${backlog.queued} messages, expected ${events}`);
@@ -124,16 +117,16 @@ async function measureSmartcom(): Promise<SmartcomRun> {
     },
     childNodeArgs,
   );
-  undo.push(() => child.stop(5000));
+  undo(() => child.stop(5000));
   await Promise.race([waitForConsumer(url, topology.queue), child.diedEarly]);
   const started = performance.now();
   const cpuAtStart = readCpuSeconds(child.pid) ?? 0;
   console.log('smartcom is consuming');
 
   const log = await watchAppliedEvents(database.url);
-  undo.push(() => log.close());
+  undo(() => log.close());
   const memory = sampleMemory(child.pid, log.applied);
-  undo.push(async () => memory.stop());
+  undo(async () => memory.stop());
   const finished = await Promise.race([log.waitFor(events), child.diedEarly]);
   memory.stop();
   const cpuSeconds = (readCpuSeconds(child.pid) ?? 0) - cpuAtStart;
@@ -160,18 +153,5 @@ function rssAtProgress(samples: readonly MemorySample[]): string {
     .join(', ');
 }
 
-function describeMachine(): string {
-  const cpus = os.cpus();
-  return `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM`;
-}
 
-function rate(perSecond: number): string {
-  return Math.round(perSecond).toLocaleString('en');
-}
 
-function positiveInt(raw: string | undefined, fallback: number): number {
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`BENCH_EVENTS must be a positive integer, not ${JSON.stringify(raw)}`);
-  return value;
-}

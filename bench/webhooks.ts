@@ -18,8 +18,6 @@
 // JSON object for tooling.
 import { createHmac } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { openStore } from '../src/store/open-store.ts';
@@ -27,28 +25,25 @@ import { setWebhookSecret } from '../src/workspaces/webhook-secrets.ts';
 import { createTestDatabase } from '../test/support/test-database.ts';
 import { createCapillaryEventSource } from './lib/capillary-events.ts';
 import { spawnSmartcom } from './lib/smartcom-process.ts';
+import { describeMachine, positiveIntFromEnv, rate, runBench, type BenchRun } from './lib/bench-harness.ts';
+import { freePort } from '../test/support/free-port.ts';
 
-const seconds = positiveInt('BENCH_SECONDS', 10);
-const connections = positiveInt('BENCH_CONNECTIONS', 50);
-const customers = positiveInt('BENCH_CUSTOMERS', 20_000);
+const seconds = positiveIntFromEnv('BENCH_SECONDS', 10);
+const connections = positiveIntFromEnv('BENCH_CONNECTIONS', 50);
+const customers = positiveIntFromEnv('BENCH_CUSTOMERS', 20_000);
 const childNodeArgs = (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 const SECRET = 'whsec_bench-secret-0123456789abcdefghij';
 const PATH = '/v1/webhooks/capillary/default';
 
-const undo: Array<() => Promise<unknown>> = [];
-async function cleanUp(): Promise<void> {
-  for (let step = undo.pop(); step; step = undo.pop()) await step().catch((error: Error) => console.error(`cleanup: ${error.message}`));
-}
-process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
+// Undo steps for what the run creates on the servers (bench-harness.ts runs them newest first).
+let undo: BenchRun['undo'] = () => {
+  throw new Error('undo before the bench started');
+};
 
-try {
+await runBench('webhooks', async (bench) => {
+  undo = bench.undo;
   await run();
-} catch (error) {
-  console.error(`bench:webhooks failed: ${(error as Error).stack ?? error}`);
-  process.exitCode = 1;
-} finally {
-  await cleanUp();
-}
+});
 
 async function run(): Promise<void> {
   const machine = describeMachine();
@@ -158,7 +153,7 @@ async function startBareFastify(): Promise<{ url: string; stop(): Promise<unknow
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
   };
-  undo.push(stop);
+  undo(stop);
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       const found = /listening (\S+)/.exec(chunk.toString());
@@ -171,14 +166,14 @@ async function startBareFastify(): Promise<{ url: string; stop(): Promise<unknow
 
 async function startSmartcom(): Promise<{ url: string; events(): Promise<number> }> {
   const database = await createTestDatabase('smartcom_bench');
-  undo.push(() => database.drop());
+  undo(() => database.drop());
   const store = await openStore({ databaseUrl: database.url, dataDir: '' });
-  undo.push(() => store.close());
+  undo(() => store.close());
   await setWebhookSecret(store, 'default', 'capillary', { secret: SECRET, mode: 'signature' });
 
   const port = await freePort();
   const child = spawnSmartcom({ ...process.env, DATABASE_URL: database.url, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', AMQP_URL: '' }, childNodeArgs);
-  undo.push(() => child.stop(10_000));
+  undo(() => child.stop(10_000));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -196,34 +191,10 @@ async function startSmartcom(): Promise<{ url: string; events(): Promise<number>
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 function warn(message: string): void {
   console.log(`WARNING: ${message}`);
 }
 
-function describeMachine(): string {
-  const cpus = os.cpus();
-  return `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GB RAM`;
-}
 
-function rate(perSecond: number): string {
-  return Math.round(perSecond).toLocaleString('en');
-}
 
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, not ${JSON.stringify(raw)}`);
-  return value;
-}

@@ -1,30 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { applyEvents } from '../src/apply/apply-batch.ts';
 import type { ProfileField } from '../src/events/canonical.ts';
 import { sqlCustomerRef, sqlRowEvent, type SqlRowContext } from '../src/ingest/sql/sql-event.ts';
-import type { Store } from '../src/store/db.ts';
-import { migrate } from '../src/store/migrate.ts';
-import { openPostgresStore } from '../src/store/postgres-store.ts';
-import { createWorkspace } from '../src/workspaces/workspaces.ts';
-import { createTestDatabase, type TestDatabase } from './support/test-database.ts';
+import { useTestStore } from './support/test-store.ts';
 
 // Profile fields are written in two ways in one statement: plain inserts for
 // profiles that have no field yet, upserts for the others
 // (profile-fields-table.ts). A batch mixing both, with a late older value,
 // must give what applying the events one by one gives.
-let db: TestDatabase;
-let store: Store;
-before(async () => {
-  db = await createTestDatabase();
-  store = openPostgresStore(db.url, 2);
-  await migrate(store);
-  await createWorkspace(store, 'fields');
-});
-after(async () => {
-  await store?.close();
-  await db?.drop();
-});
+const testStore = useTestStore('fields');
 
 const context = (receivedAt: string): SqlRowContext => ({ workspaceId: 'fields', sourceName: 'shop', receivedAt });
 const details = (localId: string, receivedAt: string, fields: ProfileField[]) => {
@@ -39,7 +24,7 @@ const details = (localId: string, receivedAt: string, fields: ProfileField[]) =>
 const standard = (name: string, value: string | null): ProfileField => ({ type: 'standard', name, value });
 
 async function fieldsOf(localId: string): Promise<Record<string, string | null>> {
-  const { rows } = await store.query<{ field_type: string; name: string; value: string | null }>(
+  const { rows } = await testStore().query<{ field_type: string; name: string; value: string | null }>(
     'SELECT field_type, name, value FROM profile_fields WHERE workspace_id = $1 AND customer_key = $2 ORDER BY field_type, name',
     ['fields', `sql:shop:${localId}`],
   );
@@ -47,9 +32,9 @@ async function fieldsOf(localId: string): Promise<Record<string, string | null>>
 }
 
 test('new and known profiles in one batch: new fields inserted, newer values replace, a late older value does not', async () => {
-  await applyEvents(store, 'fields', [details('1', '2026-05-02T00:00:00.000Z', [standard('first_name', 'Ann'), standard('city', 'Kazan')])]);
+  await applyEvents(testStore(), 'fields', [details('1', '2026-05-02T00:00:00.000Z', [standard('first_name', 'Ann'), standard('city', 'Kazan')])]);
 
-  await applyEvents(store, 'fields', [
+  await applyEvents(testStore(), 'fields', [
     // known profile: an older value arriving late, a newer one, a field it did not have
     details('1', '2026-05-01T00:00:00.000Z', [standard('first_name', 'Old'), standard('zip', '420000')]),
     details('1', '2026-05-03T00:00:00.000Z', [standard('city', null), standard('email', 'ann@example.com')]),
@@ -75,8 +60,8 @@ test('a batch of only new profiles writes every field of every profile', async (
   const events = Array.from({ length: 500 }, (_, i) =>
     details(`n${i}`, '2026-06-01T00:00:00.000Z', [standard('first_name', `F${i}`), standard('last_name', `L${i}`), standard('middle_name', null)]),
   );
-  await applyEvents(store, 'fields', events);
-  const { rows } = await store.query<{ n: number; values: number }>(
+  await applyEvents(testStore(), 'fields', events);
+  const { rows } = await testStore().query<{ n: number; values: number }>(
     "SELECT count(*) AS n, count(value) AS values FROM profile_fields WHERE workspace_id = 'fields' AND customer_key LIKE 'sql:shop:n%'",
   );
   assert.deepEqual(rows[0], { n: 1500, values: 1000 });

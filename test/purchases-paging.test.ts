@@ -1,29 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { applyEvents } from '../src/apply/apply-batch.ts';
 import { receiptRowToCanonical } from '../src/ingest/sql/receipts-to-canonical.ts';
 import { readPurchases } from '../src/profiles/read-purchases.ts';
-import type { Store } from '../src/store/db.ts';
-import { migrate } from '../src/store/migrate.ts';
-import { openPostgresStore } from '../src/store/postgres-store.ts';
-import { createWorkspace } from '../src/workspaces/workspaces.ts';
-import { createTestDatabase, type TestDatabase } from './support/test-database.ts';
+import { useTestStore } from './support/test-store.ts';
 
 // Receipts imported with a date only all sit at midnight: paging by time
 // alone would skip those sharing the boundary; with the last one's id too,
 // every purchase is shown exactly once.
-let db: TestDatabase;
-let store: Store;
-before(async () => {
-  db = await createTestDatabase();
-  store = openPostgresStore(db.url, 2);
-  await migrate(store);
-  await createWorkspace(store, 'paging');
-});
-after(async () => {
-  await store?.close();
-  await db?.drop();
-});
+const testStore = useTestStore('paging');
 
 test('paging purchases that share one time shows each exactly once', async () => {
   const context = { workspaceId: 'paging', sourceName: 'shop', receivedAt: '2026-11-22T00:00:00.000Z' };
@@ -32,11 +17,11 @@ test('paging purchases that share one time shows each exactly once', async () =>
     assert.ok(mapped.ok);
     return mapped.value;
   });
-  await applyEvents(store, 'paging', receipts);
+  await applyEvents(testStore(), 'paging', receipts);
   const seen: string[] = [];
   let page: { before?: string; beforePurchaseId?: string } = {};
   for (let guard = 0; guard < 10; guard++) {
-    const purchases = await readPurchases(store, 'paging', 'sql:shop:9', { limit: 2, ...page });
+    const purchases = await readPurchases(testStore(), 'paging', 'sql:shop:9', { limit: 2, ...page });
     seen.push(...purchases.map((p) => p.purchaseId));
     if (purchases.length < 2) break;
     const last = purchases[purchases.length - 1]!;

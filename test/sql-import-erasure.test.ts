@@ -1,30 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { applyEvents } from '../src/apply/apply-batch.ts';
 import { eventRowToCanonical } from '../src/ingest/sql/events-to-canonical.ts';
 import { sqlCustomerRef, sqlRowEvent, type SqlRowContext } from '../src/ingest/sql/sql-event.ts';
-import type { Store } from '../src/store/db.ts';
-import { migrate } from '../src/store/migrate.ts';
-import { openPostgresStore } from '../src/store/postgres-store.ts';
-import { createWorkspace } from '../src/workspaces/workspaces.ts';
-import { createTestDatabase, type TestDatabase } from './support/test-database.ts';
+import { useTestStore } from './support/test-store.ts';
 
 // Imported customer events carry free-form attributes, which may be personal
 // (a note with a phone number). When the customer's personal data is erased,
 // those logged before are scrubbed and those imported after are logged
 // without them, as for every other detail event.
-let db: TestDatabase;
-let store: Store;
-before(async () => {
-  db = await createTestDatabase();
-  store = openPostgresStore(db.url, 2);
-  await migrate(store);
-  await createWorkspace(store, 'erasure');
-});
-after(async () => {
-  await store?.close();
-  await db?.drop();
-});
+const testStore = useTestStore('erasure');
 
 const context: SqlRowContext = { workspaceId: 'erasure', sourceName: 'shop', receivedAt: '2026-11-22T00:00:00.000Z' };
 const customerEvent = (localId: string) => {
@@ -37,15 +22,15 @@ const erasure = () => {
   return sqlRowEvent(context, 'erasure', { customer, recordKey: customer.key, stream: 'profile', occurredAt: null }, { localId: '77' }, { kind: 'personalDataErased', reason: 'test' });
 };
 const payloadsWithPhone = async () =>
-  Number((await store.query<{ n: string }>("SELECT count(*) AS n FROM events WHERE workspace_id = 'erasure' AND payload::text LIKE '%999 000-11-22%'")).rows[0]!.n);
+  Number((await testStore().query<{ n: string }>("SELECT count(*) AS n FROM events WHERE workspace_id = 'erasure' AND payload::text LIKE '%999 000-11-22%'")).rows[0]!.n);
 
 test("an erasure scrubs the customer's imported events, before and after it", async () => {
-  await applyEvents(store, 'erasure', [customerEvent('e1')]);
+  await applyEvents(testStore(), 'erasure', [customerEvent('e1')]);
   assert.equal(await payloadsWithPhone(), 1, 'the note is logged while the customer is not erased');
-  await applyEvents(store, 'erasure', [erasure()]);
+  await applyEvents(testStore(), 'erasure', [erasure()]);
   assert.equal(await payloadsWithPhone(), 0, 'scrubbed at the erasure');
-  await applyEvents(store, 'erasure', [customerEvent('e2')]);
+  await applyEvents(testStore(), 'erasure', [customerEvent('e2')]);
   assert.equal(await payloadsWithPhone(), 0, 'an event imported after the erasure is logged without it');
-  const logged = await store.query<{ n: string }>("SELECT count(*) AS n FROM events WHERE workspace_id = 'erasure' AND event_code = 'sql.events'");
+  const logged = await testStore().query<{ n: string }>("SELECT count(*) AS n FROM events WHERE workspace_id = 'erasure' AND event_code = 'sql.events'");
   assert.equal(Number(logged.rows[0]!.n), 2, 'both events are still in the log (as tombstoned payloads)');
 });

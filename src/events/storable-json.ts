@@ -39,3 +39,10 @@ export function checkStorable(root: unknown): Result<true, UnstorableReason> {
 // A NUL, a high surrogate not followed by a low one, or a low one not preceded by a high one.
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 export const isStorableText = (text: string): boolean => !UNSTORABLE.test(text);
+
+/**
+ * Text made storable for a report (a rejected row's key, a reason quoting a
+ * cut value): NUL becomes the two characters \0, a lone surrogate U+FFFD.
+ */
+export const toStorableText = (text: string): string =>
+  text.replace(new RegExp(UNSTORABLE.source, 'g'), (found) => (found === '\u0000' ? '\\0' : '\ufffd'));

@@ -1,4 +1,5 @@
 import type { PackCursor } from '../ingest/sql/build-pack-query.ts';
+import type { RowRejection } from '../ingest/sql/map-source-rows.ts';
 import type { Queryable, Store } from '../store/db.ts';
 
 /** All SQL over sql_import_cursors and sql_import_runs. */
@@ -37,10 +38,8 @@ export async function advanceCursor(tx: Queryable, workspaceId: string, job: str
   ]);
 }
 
-export interface Rejection {
-  key: string | null;
-  reason: string;
-}
+/** A rejected row as a run report keeps it (its key and why). */
+export type Rejection = RowRejection;
 
 export interface PackTally {
   read: number;

@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { applyEventsInTransaction } from '../apply/apply-batch.ts';
-import type { CanonicalEvent } from '../events/canonical.ts';
-import { isStorableText } from '../events/storable-json.ts';
-import { fail, type Result } from '../result.ts';
-import { rowMapperOf } from '../ingest/sql/entities.ts';
 import { lookBackCursor } from '../ingest/sql/look-back.ts';
 import { readNextPack, type Pack } from '../ingest/sql/read-next-pack.ts';
-import type { SourceRow, SqlSource } from '../ingest/sql/sql-source.ts';
+import { mapSourceRows } from '../ingest/sql/map-source-rows.ts';
+import type { SqlSource } from '../ingest/sql/sql-source.ts';
 import type { Store } from '../store/db.ts';
 import {
   advanceCursor,
@@ -15,7 +12,6 @@ import {
   readRun,
   recordPack,
   type PackTally,
-  type Rejection,
   type RunReport,
 } from './import-state-table.ts';
 import { packSpecOf, startFromOf, type ImportJob } from './job-config.ts';
@@ -84,7 +80,14 @@ export async function runImportJob(job: ImportJob, deps: ImportDeps): Promise<Ru
           // event weighs ~20 times its row), not the whole pack's.
           const counted: PackTally = { read: pack.rows.length, stored: 0, unchanged: 0, rejections: [], cursor: pack.cursor };
           for (let i = 0; i < pack.rows.length; i += APPLY_SLICE) {
-            const { events, rejections } = mapRows(job, pack.rows.slice(i, i + APPLY_SLICE), now().toISOString());
+            const { events, rejections } = mapSourceRows(pack.rows.slice(i, i + APPLY_SLICE), {
+              entity: job.entity,
+              workspaceId: job.workspace,
+              sourceName: job.source.name,
+              receivedAt: now().toISOString(),
+              cursorColumn: job.cursorColumn,
+              keyColumn: job.keyColumn,
+            });
             const outcome = await applyEventsInTransaction(tx, job.workspace, events);
             counted.stored += outcome.applied;
             counted.unchanged += outcome.duplicates;
@@ -115,50 +118,3 @@ export async function runImportJob(job: ImportJob, deps: ImportDeps): Promise<Ru
 
 // Rows mapped and applied at a time inside a pack's transaction (see runImportJob).
 const APPLY_SLICE = 1000;
-
-function mapRows(job: ImportJob, rows: readonly SourceRow[], receivedAt: string): { events: CanonicalEvent[]; rejections: Rejection[] } {
-  const events: CanonicalEvent[] = [];
-  const rejections: Rejection[] = [];
-  const mapRow = rowMapperOf(job.entity);
-  if (!mapRow) throw new Error(`entity "${job.entity}" is not importable`);
-  for (const source of rows) {
-    const row = withBitsAsNumbers(source);
-    const binary = Object.keys(row).find((column) => row[column] instanceof Uint8Array);
-    const unstorable = Object.keys(row).find((column) => typeof row[column] === 'string' && !isStorableText(row[column] as string));
-    const context = { workspaceId: job.workspace, sourceName: job.source.name, receivedAt, rowVersion: keyOf(row[job.cursorColumn]) };
-    // Checked for every entity before its mapper: such a cell would fail the
-    // pack's store transaction on every run instead of rejecting its row.
-    const mapped: Result<CanonicalEvent, string> = binary
-      ? fail(`${binary} is binary; cast it to text in the query`)
-      : unstorable
-        ? fail(`${unstorable} contains ${(row[unstorable] as string).includes('\u0000') ? 'a NUL character' : 'an unpaired surrogate'} (the store cannot keep it)`)
-        : mapRow(row, context);
-    if (mapped.ok) events.push(mapped.value);
-    else {
-      const key = keyOf(row[job.keyColumn] ?? row.local_id);
-      rejections.push({ key: key === null ? null : storableTextOf(key), reason: storableTextOf(mapped.error) });
-    }
-  }
-  return { events, rejections };
-}
-
-/** MySQL BIT(1) (a flag) arrives as a one-byte buffer: it is read as the number it holds. */
-function withBitsAsNumbers(row: SourceRow): SourceRow {
-  let copy: SourceRow | null = null;
-  for (const [column, value] of Object.entries(row)) {
-    if (value instanceof Uint8Array && value.length === 1) (copy ??= { ...row })[column] = value[0];
-  }
-  return copy ?? row;
-}
-
-const keyOf = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
-
-/**
- * A rejected row's key and reason as the report can keep them: the key may
- * be what made the row unstorable, and a reason quoting a cut value may end
- * in half a surrogate pair. NUL becomes the two characters \0, a lone
- * surrogate U+FFFD (String#toWellFormed, not yet in TypeScript's lib).
- */
-function storableTextOf(text: string): string {
-  return text.slice(0, 200).replaceAll('\u0000', '\\0').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
-}
