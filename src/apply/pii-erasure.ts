@@ -27,7 +27,7 @@ export async function findErased(tx: Queryable, workspaceId: string, keys: reado
 // Per-customer tables holding personal data, by their customer column.
 const PERSONAL_TABLES: ReadonlyArray<[table: string, column: string]> = [
   ['customer_identifiers', 'customer_key'],
-  ['profile_fields', 'customer_key'],
+  ['profile_field_values', 'customer_key'],
   ['profile_field_changes', 'customer_key'],
   ['channel_subscriptions', 'customer_key'],
   ['attributes', 'customer_key'],

@@ -30,7 +30,7 @@ export async function projectDetails(tx: Queryable, workspaceId: string, segment
     insertEventSubjects(rows.subjects),
     upsertIdentifiers(rows.identifiers),
     insertMissingIdentifiers(rows.mentionedIdentifiers),
-    ...upsertProfileFields(rows.fields),
+    upsertProfileFields(rows.fields),
     insertProfileFieldChanges(rows.fieldChanges),
     upsertChannelSubscriptions(rows.channelSubscriptions),
     upsertGroups(rows.groups),
