@@ -5,10 +5,10 @@ import type { ProfileField } from '../src/events/canonical.ts';
 import { sqlCustomerRef, sqlRowEvent, type SqlRowContext } from '../src/ingest/sql/sql-event.ts';
 import { useTestStore } from './support/test-store.ts';
 
-// Profile fields are written in two ways in one statement: plain inserts for
-// profiles that have no field yet, upserts for the others
-// (profile-fields-table.ts). A batch mixing both, with a late older value,
-// must give what applying the events one by one gives.
+// Profile fields are one document per profile and field type, merged field
+// by field with what is stored (profile-fields-table.ts). A batch mixing new
+// and known profiles, with a late older value, must give what applying the
+// events one by one gives.
 const testStore = useTestStore('fields');
 
 const context = (receivedAt: string): SqlRowContext => ({ workspaceId: 'fields', sourceName: 'shop', receivedAt });
@@ -66,4 +66,19 @@ test('a batch of only new profiles writes every field of every profile', async (
   );
   assert.deepEqual(rows[0], { n: 1500, values: 1000 });
   assert.deepEqual(await fieldsOf('n499'), { 'standard.first_name': 'F499', 'standard.last_name': 'L499', 'standard.middle_name': null });
+});
+
+test('a late event whose every field is older leaves the stored document as it was', async () => {
+  await applyEvents(testStore(), 'fields', [details('late', '2026-08-02T00:00:00.000Z', [standard('city', 'Perm'), standard('zip', '614000')])]);
+  const version = async () =>
+    (await testStore().query<{ xmin: string }>("SELECT xmin::text FROM profile_field_values WHERE workspace_id = 'fields' AND customer_key = 'sql:shop:late'")).rows[0]!.xmin;
+  const before = await version();
+
+  await applyEvents(testStore(), 'fields', [details('late', '2026-08-01T00:00:00.000Z', [standard('city', 'Old'), standard('zip', null)])]);
+  assert.equal(await version(), before, 'the row was rewritten');
+  assert.deepEqual(await fieldsOf('late'), { 'standard.city': 'Perm', 'standard.zip': '614000' });
+
+  await applyEvents(testStore(), 'fields', [details('late', '2026-08-01T00:00:00.000Z', [standard('city', 'Old'), standard('street', 'Lenina')])]);
+  assert.notEqual(await version(), before);
+  assert.deepEqual(await fieldsOf('late'), { 'standard.city': 'Perm', 'standard.street': 'Lenina', 'standard.zip': '614000' });
 });

@@ -11,22 +11,27 @@ import type { FieldChangeRow, FieldRow } from './reduce-details.ts';
  * made this the largest write of an import. reduceDetails leaves at most
  * one row per customer, type and name, so the fields of one customer and
  * type gather into one document without two entries for one name; an
- * existing document keeps each field whose stored change is later.
+ * existing document keeps each field whose stored change is later, and is
+ * not rewritten at all when every incoming field is older (a late event).
+ * The column is json (written as sent, no conversion); only a conflict
+ * converts the stored document to jsonb, once.
  */
 export function upsertProfileFields(rows: readonly FieldRow[]): TableWrite {
+  // The stored document as jsonb (cur.doc) beside the incoming fields (n): the incoming field wins.
+  const incomingWins = `NOT cur.doc ? n.key
+              OR ((n.value ->> 'at')::timestamptz, (n.value ->> 'seq')::bigint)
+                 >= ((cur.doc -> n.key ->> 'at')::timestamptz, (cur.doc -> n.key ->> 'seq')::bigint)`;
+  const stored = '(SELECT d.fields::jsonb AS doc) AS cur';
+  const incoming = 'jsonb_each(EXCLUDED.fields::jsonb) AS n';
   return {
     rows: documentsOf(rows),
     statement: (param) => `INSERT INTO profile_field_values AS d (workspace_id, customer_key, field_type, fields)
      SELECT $1, g.customer_key, g.field_type, g.fields
        FROM json_to_recordset(${param}::json) AS g(customer_key text, field_type text, fields json)
      ON CONFLICT (workspace_id, customer_key, field_type) DO UPDATE SET
-       fields = (d.fields::jsonb || coalesce(
-         (SELECT jsonb_object_agg(n.key, n.value)
-            FROM jsonb_each(EXCLUDED.fields::jsonb) AS n
-           WHERE NOT d.fields::jsonb ? n.key
-              OR ((n.value ->> 'at')::timestamptz, (n.value ->> 'seq')::bigint)
-                 >= ((d.fields -> n.key ->> 'at')::timestamptz, (d.fields -> n.key ->> 'seq')::bigint)),
-         '{}'::jsonb))::json`,
+       fields = (SELECT (cur.doc || coalesce((SELECT jsonb_object_agg(n.key, n.value) FROM ${incoming} WHERE ${incomingWins}), '{}'::jsonb))::json
+                   FROM ${stored})
+     WHERE EXISTS (SELECT 1 FROM ${stored}, ${incoming} WHERE ${incomingWins})`,
   };
 }
 
