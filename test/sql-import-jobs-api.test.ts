@@ -156,6 +156,19 @@ test('an invalid job is refused with every problem named, the same problems a jo
   assert.equal(socket.status, 400, socket.text);
   const notAnObject = await call('PUT', `/v1/imports/jobs/${name}`, [jobBody('customers')]);
   assert.deepEqual([notAnObject.status, notAnObject.body.problems], [400, ['/: the body must be a JSON object (the job)']]);
+  // A body that is not JSON at all, or not said to be, is a 4xx with the house's codes, never a 500.
+  const raw = async (body: string, contentType?: string) => {
+    const response = await fetch(`${svc.service.url}/v1/imports/jobs/${name}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${svc.apiKey}`, ...(contentType ? { 'content-type': contentType } : {}) },
+      body,
+    });
+    return [response.status, ((await response.json()) as { error: string }).error];
+  };
+  assert.deepEqual(await raw('{"source":', 'application/json'), [400, 'invalid_json']);
+  assert.deepEqual(await raw('', 'application/json'), [400, 'empty_body']);
+  assert.deepEqual(await raw(JSON.stringify(jobBody('customers')), 'application/xml'), [415, 'unsupported_media_type']);
+  assert.deepEqual(await raw(JSON.stringify(jobBody('customers')), 'text/plain'), [400, 'invalid_job']);
   const badName = await call('PUT', '/v1/imports/jobs/-dash-first', jobBody('customers'));
   assert.equal(badName.status, 400);
   assert.ok(badName.body.problems.some((p: string) => p.startsWith('/name')), badName.text);

@@ -18,8 +18,10 @@ registerWebhookCommands(program, config);
 registerIdentityCommands(program, config);
 registerImportCommands(program, config);
 
+// No command at all runs the service; a mistyped one is an error, never a service started by accident.
+const argv = process.argv.length > 2 ? process.argv : [...process.argv, 'serve'];
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(argv);
 } catch (error) {
   console.error(`smartcom: ${(error as Error).message}`);
   process.exitCode = 1;

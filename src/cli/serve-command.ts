@@ -5,7 +5,7 @@ import { startService } from '../bin/service.ts';
 
 export function registerServeCommand(program: Command, config: () => Config): void {
   program
-    .command('serve', { isDefault: true })
+    .command('serve')
     .description('run the service: HTTP API, and the Loymax consumer when AMQP_URL is set')
     .action(async () => {
       const c = config();

@@ -22,7 +22,7 @@ export function registerStoreCommands(program: Command, config: () => Config): v
       const store = await openStore(config());
       try {
         const ws = await createWorkspace(store, id, options.name);
-        console.log(`workspace ${ws.id} exists`);
+        console.log(ws.created ? `workspace ${ws.id} created` : `workspace ${ws.id} already exists; nothing changed`);
       } finally {
         await store.close();
       }

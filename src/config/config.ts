@@ -79,7 +79,7 @@ export class ConfigError extends Error {}
  * JSON file named by SMARTCOM_CONFIG, the environment, and explicit overrides.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
-  const fromFile = env.SMARTCOM_CONFIG ? (JSON.parse(readFileSync(env.SMARTCOM_CONFIG, 'utf8')) as Record<string, unknown>) : {};
+  const fromFile = env.SMARTCOM_CONFIG ? readConfigFile(env.SMARTCOM_CONFIG) : {};
   const fromEnv: Record<string, unknown> = {};
   for (const [key, name] of Object.entries(ENV_NAMES)) {
     const raw = env[name];
@@ -93,6 +93,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError(`invalid configuration: ${detail}`);
   }
   return converted as Config;
+}
+
+/**
+ * The JSON file: an object of settings named as in the environment (PORT) or
+ * as in the schema (httpPort). A name that is neither stops the start: a
+ * setting silently ignored is worse than one refused.
+ */
+function readConfigFile(path: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`SMARTCOM_CONFIG ${path}: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(`SMARTCOM_CONFIG ${path}: not a JSON object of settings`);
+  const keyOfEnvName = new Map(Object.entries(ENV_NAMES).map(([key, name]) => [name, key]));
+  const settings: Record<string, unknown> = {};
+  const unknown: string[] = [];
+  for (const [name, value] of Object.entries(parsed)) {
+    const key = Object.hasOwn(ENV_NAMES, name) ? name : keyOfEnvName.get(name);
+    if (key) settings[key] = value;
+    else unknown.push(name);
+  }
+  if (unknown.length > 0) {
+    throw new ConfigError(`SMARTCOM_CONFIG ${path}: unknown setting(s) ${unknown.join(', ')}; use the variable names of the README (PORT, DATABASE_URL, …)`);
+  }
+  return settings;
 }
 
 function envNameOf(path: string): string {

@@ -5,13 +5,24 @@ import type { FastifyError, FastifyInstance } from 'fastify';
  * message a user can act on. Unexpected errors are logged and answered 500
  * without internals.
  */
+// Fastify's own answers to a body it cannot read, in the house's terms.
+const BODY_ERRORS: Readonly<Record<string, { status: number; error: string }>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, error: 'invalid_json' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, error: 'empty_body' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, error: 'unsupported_media_type' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, error: 'invalid_request' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, error: 'body_too_large' },
+};
+
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
       return reply.code(400).send({ error: 'invalid_request', message: error.message });
     }
+    const bodyError = error.code ? BODY_ERRORS[error.code] : undefined;
+    if (bodyError) return reply.code(bodyError.status).send({ error: bodyError.error, message: error.message });
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return reply.code(error.statusCode).send({ error: error.code ?? 'bad_request', message: error.message });
+      return reply.code(error.statusCode).send({ error: 'bad_request', message: error.message });
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: 'internal error; see the service log' });

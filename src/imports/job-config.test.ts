@@ -30,3 +30,13 @@ test("a job's key column defaults to its entity's key", () => {
   assert.equal(keyOf('bonus_balances'), 'customer_id');
   assert.equal(keyOf('promo_codes', { keyColumn: 'promo_code' }), 'promo_code');
 });
+
+test('a malformed job names each field once, and the allowed values of a field of fixed choices', () => {
+  const parsed = parseImportJob({ name: 'a', source: { name: 's', dialect: 'db2', url: 'x' }, entity: 'cats', mode: 'id', query: 'q' });
+  assert.ok(!parsed.ok);
+  assert.deepEqual(parsed.error, [
+    '/cursorColumn: Expected required property',
+    '/source/dialect: expected one of postgres, mysql, mssql, oracle',
+    '/entity: expected one of customers, receipts, receipt_lines, events, products, product_categories, bonus_balances, promo_codes',
+  ]);
+});

@@ -31,7 +31,7 @@ export type ImportJob = Static<typeof ImportJobSchema>;
 /** Parses a job (from a file or a request), with every problem named. */
 export function parseImportJob(input: unknown): Result<ImportJob, string[]> {
   const withDefaults = Value.Default(ImportJobSchema, withEntityKeyColumn(structuredClone(input)));
-  const errors = [...Value.Errors(ImportJobSchema, withDefaults)].map((e) => `${e.path || '/'}: ${e.message}`);
+  const errors = shapeProblems(withDefaults);
   if (errors.length > 0) return fail(errors);
   const job = withDefaults as ImportJob;
   const problems = checkPackQuerySpec(packSpecOf(job));
@@ -45,6 +45,23 @@ export function parseImportJob(input: unknown): Result<ImportJob, string[]> {
     }
   }
   return problems.length > 0 ? fail(problems) : ok(job);
+}
+
+/**
+ * One problem per field, the first TypeBox names (a missing field is also
+ * "not a string"), and for a field of fixed choices the choices themselves
+ * rather than "Expected union value".
+ */
+function shapeProblems(job: unknown): string[] {
+  const byPath = new Map<string, string>();
+  for (const error of Value.Errors(ImportJobSchema, job)) {
+    const path = error.path || '/';
+    if (byPath.has(path)) continue;
+    const choices = (error.schema as { anyOf?: Array<{ const?: unknown }> }).anyOf?.map((option) => option.const);
+    const fixed = choices && choices.length > 0 && choices.every((c) => typeof c === 'string');
+    byPath.set(path, `${path}: ${fixed ? `expected one of ${choices.join(', ')}` : error.message}`);
+  }
+  return [...byPath.values()];
 }
 
 /** The key column an entity's rows are told apart by, unless the job names another. */

@@ -59,7 +59,11 @@ export async function listApiKeys(db: Queryable, workspaceId?: string): Promise<
   }));
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function revokeApiKey(db: Queryable, id: string): Promise<boolean> {
+  // Key ids are uuids; anything else names no key (and would be a type error in the store).
+  if (!UUID.test(id)) return false;
   const result = await db.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id', [id]);
   return result.rows.length > 0;
 }

@@ -11,12 +11,13 @@ const WORKSPACE_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 export class InvalidWorkspaceIdError extends Error {}
 
-export async function createWorkspace(db: Queryable, id: string, name = id): Promise<Workspace> {
+/** Creates the workspace unless it exists; `created` tells which. */
+export async function createWorkspace(db: Queryable, id: string, name = id): Promise<Workspace & { created: boolean }> {
   if (!WORKSPACE_ID.test(id)) {
     throw new InvalidWorkspaceIdError(`workspace id "${id}" must be 1-63 lower-case letters, digits, "-" or "_"`);
   }
-  await db.query('INSERT INTO workspaces (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [id, name]);
-  return { id, name };
+  const inserted = await db.query('INSERT INTO workspaces (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id', [id, name]);
+  return { id, name, created: inserted.rows.length > 0 };
 }
 
 export async function listWorkspaces(db: Queryable): Promise<Workspace[]> {

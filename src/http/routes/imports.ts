@@ -25,7 +25,8 @@ const JobView = Type.Object({
   createdAt: Type.Union([Type.String(), Type.Null()]),
   updatedAt: Type.Union([Type.String(), Type.Null()]),
 });
-const InvalidJob = Type.Object({ error: Type.String(), message: Type.String(), problems: Type.Array(Type.String()) });
+// problems: only when the body was read as JSON; a body that is not JSON gets the house's invalid_json answer.
+const InvalidJob = Type.Object({ error: Type.String(), message: Type.String(), problems: Type.Optional(Type.Array(Type.String())) });
 
 const jobNotFound = (name: string) => ({ error: 'job_not_found', message: `no SQL import job ${name} in this workspace` });
 const definedInFile = (name: string) => ({
@@ -212,6 +213,7 @@ export function registerImportJobRoutes(app: FastifyInstance, deps: { store: Sto
 
 /** The job a PUT describes: the body's fields, the path's name, the API key's workspace, checked like a job file. */
 function jobOfRequest(body: unknown, name: string, workspaceId: string, hostRule: ApiJobHostRule): { ok: true; job: ImportJob } | { ok: false; problems: string[] } {
+  if (typeof body === 'string') return { ok: false, problems: ['/: the body must be a JSON object (the job), sent as Content-Type: application/json'] };
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, problems: ['/: the body must be a JSON object (the job)'] };
   const fields = body as Record<string, unknown>;
   const problems: string[] = [];
