@@ -7,9 +7,10 @@ import { runWithHeartbeat } from '../imports/schedule-import-jobs.ts';
 import { openSqlSource } from '../ingest/sql/open-sql-source.ts';
 import { openStore } from '../store/open-store.ts';
 import { workspaceExists } from '../workspaces/workspaces.ts';
+import { formatProgress } from './progress-line.ts';
 
 /**
- * `smartcom import run <job.json>`: one run of an SQL import job, a progress line per pack, the report at the end.
+ * `smartcom import run <job.json>`: one run of an SQL import job with a progress bar (rows, rate, ETA), the report at the end.
  * `smartcom import jobs`: the jobs stored over the HTTP API (source passwords masked).
  */
 export function registerImportCommands(program: Command, config: () => Config): void {
@@ -17,7 +18,8 @@ export function registerImportCommands(program: Command, config: () => Config): 
   imports
     .command('run <jobFile>')
     .description('read what is new since the last run, in packs, into the profiles; prints the run report as JSON')
-    .action(async (jobFile: string) => {
+    .option('--no-count', 'skip counting the rows to read first (one count query on the source): no share, no ETA')
+    .action(async (jobFile: string, options: { count: boolean }) => {
       const parsed = parseImportJob(JSON.parse(readFileSync(jobFile, 'utf8')));
       if (!parsed.ok) throw new Error(`invalid job ${jobFile}:\n  ${parsed.error.join('\n  ')}`);
       const job = parsed.value;
@@ -28,11 +30,19 @@ export function registerImportCommands(program: Command, config: () => Config): 
       });
       try {
         if (!(await workspaceExists(store, job.workspace))) throw new Error(`no workspace "${job.workspace}"`);
+        const started = performance.now();
+        const show = progressPrinter();
         const report = await runWithHeartbeat(job, {
           store,
           source,
-          onPack: (p) => console.error(`${job.name}: pack ${p.packs}, read ${p.rowsRead}, stored ${p.rowsStored}, rejected ${p.rowsRejected}, cursor ${p.cursor}`),
+          countRows: options.count,
+          onStart: (p) => {
+            if (p.countProblem) console.error(`${job.name}: could not count the rows to read (${p.countProblem}); going on without an ETA`);
+            show(formatProgress(job.name, p, 0), false);
+          },
+          onPack: (p) => show(formatProgress(job.name, p, (performance.now() - started) / 1000), false),
         });
+        show('', true);
         console.log(JSON.stringify(report, null, 2));
         if (report.status !== 'succeeded') process.exitCode = 1;
       } finally {
@@ -55,4 +65,22 @@ export function registerImportCommands(program: Command, config: () => Config): 
         await store.close();
       }
     });
+}
+
+/**
+ * Progress on stderr: on a terminal one line redrawn in place, elsewhere
+ * (a log, CI) one line per pack. `done` ends the redrawn line.
+ */
+function progressPrinter(): (line: string, done: boolean) => void {
+  const tty = process.stderr.isTTY;
+  let drawn = false;
+  return (line, done) => {
+    if (done) {
+      if (tty && drawn) process.stderr.write('\n');
+      return;
+    }
+    if (tty) process.stderr.write(`\r\x1b[K${line}`);
+    else process.stderr.write(`${line}\n`);
+    drawn = true;
+  };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { applyEventsInTransaction } from '../apply/apply-batch.ts';
 import { lookBackCursor } from '../ingest/sql/look-back.ts';
-import { readNextPack, type Pack } from '../ingest/sql/read-next-pack.ts';
+import { countRowsAfter, readNextPack, type Pack } from '../ingest/sql/read-next-pack.ts';
 import { mapSourceRows } from '../ingest/sql/map-source-rows.ts';
 import type { SqlSource } from '../ingest/sql/sql-source.ts';
 import type { Store } from '../store/db.ts';
@@ -19,6 +19,13 @@ import { packSpecOf, startFromOf, type ImportJob } from './job-config.ts';
 export interface ImportDeps {
   store: Store;
   source: SqlSource;
+  /**
+   * Count the rows to read before the first pack (one count query on the
+   * source) so that progress can tell a share and an ETA; the CLI does.
+   */
+  countRows?: boolean;
+  /** Called once the run has its cursor (and its count), before the first pack. */
+  onStart?: (progress: RunProgress) => void;
   /** Called after every stored pack (the CLI prints a progress line). */
   onPack?: (progress: RunProgress) => void;
   now?: () => Date;
@@ -34,6 +41,10 @@ export interface RunProgress {
   rowsStored: number;
   rowsRejected: number;
   cursor: string | null;
+  /** The rows there were to read when the run started (countRows), null when not counted; rows arriving meanwhile are read too. */
+  rowsToRead: number | null;
+  /** Why the count failed, when it did (the run goes on without it). */
+  countProblem?: string;
 }
 
 /**
@@ -58,10 +69,17 @@ export async function runImportJob(job: ImportJob, deps: ImportDeps): Promise<Ru
   if (!claim.claimed) return (await readRun(store, runId))!;
   let stored = claim.cursor;
   const spec = packSpecOf(job);
-  const progress: RunProgress = { packs: 0, rowsRead: 0, rowsStored: 0, rowsRejected: 0, cursor: stored?.value ?? null };
+  const progress: RunProgress = { packs: 0, rowsRead: 0, rowsStored: 0, rowsRejected: 0, cursor: stored?.value ?? null, rowsToRead: null };
   try {
     const readAfter = stored && job.lookBack > 0 ? lookBackCursor(stored, job.lookBack) : stored;
     if (stored && !readAfter) throw new Error(`a look-back window needs a number or a timestamp cursor, not "${stored.value}"`);
+    if (deps.countRows) {
+      progress.rowsToRead = await countRowsAfter(source, spec, readAfter, startFromOf(job)).catch((error: unknown) => {
+        progress.countProblem = (error as Error).message;
+        return null;
+      });
+    }
+    deps.onStart?.({ ...progress });
     let next: Promise<Pack> | null = readNextPack(source, spec, readAfter, startFromOf(job));
     try {
       while (next) {

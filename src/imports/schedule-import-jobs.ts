@@ -154,15 +154,16 @@ export function startImportScheduler(fileJobs: readonly ImportJob[], deps: Impor
  */
 export async function runWithHeartbeat(
   job: ImportJob,
-  deps: Pick<ImportDeps, 'store' | 'source' | 'onPack' | 'signal'> & { runId?: string; heartbeatMs?: number },
+  deps: Omit<ImportDeps, 'runId' | 'now'> & { runId?: string; heartbeatMs?: number },
 ): Promise<RunReport> {
+  const { heartbeatMs, ...runDeps } = deps;
   const runId = deps.runId ?? randomUUID();
   const beat = setInterval(() => {
     // A failed beat is harmless: the next one, a stored pack or the run's end writes again.
     touchRun(deps.store, runId).catch(() => {});
-  }, deps.heartbeatMs ?? RUN_HEARTBEAT_MS);
+  }, heartbeatMs ?? RUN_HEARTBEAT_MS);
   try {
-    return await runImportJob(job, { store: deps.store, source: deps.source, runId, ...(deps.onPack ? { onPack: deps.onPack } : {}), ...(deps.signal ? { signal: deps.signal } : {}) });
+    return await runImportJob(job, { ...runDeps, runId });
   } finally {
     clearInterval(beat);
   }

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { parseImportJob, type ImportJob } from '../../src/imports/job-config.ts';
+import { packSpecOf, parseImportJob, type ImportJob } from '../../src/imports/job-config.ts';
 import type { RunReport } from '../../src/imports/import-state-table.ts';
 import { runImportJob } from '../../src/imports/run-import-job.ts';
+import { countRowsAfter } from '../../src/ingest/sql/read-next-pack.ts';
 import type { SqlSource } from '../../src/ingest/sql/sql-source.ts';
 import type { Store } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
@@ -219,6 +220,14 @@ export function registerSqlImportScenarios(createSource: () => Promise<SourceDat
     ]);
     const query = `SELECT customer_id AS local_id, f_name AS first_name, user_id FROM ${table} WHERE customer_id > {$last_id}`;
     const j = await job({ query, mode: 'id', cursorColumn: 'local_id', packSize: 4, tenant: { column: 'user_id', value: 'acme' } });
+    const reader = source.open();
+    try {
+      // the count a progress bar starts from: the same filter, after the same cursor
+      assert.equal(await countRowsAfter(reader, packSpecOf(j), null, '0'), 10);
+      assert.equal(await countRowsAfter(reader, packSpecOf(j), { value: '4', key: null }, '0'), 6);
+    } finally {
+      await reader.close();
+    }
     const report = await run(j);
     assert.deepEqual([report.rowsRead, report.rowsStored, report.cursor?.value], [10, 10, '10']);
   });

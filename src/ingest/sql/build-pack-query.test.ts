@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildPackQuery, checkPackQuerySpec, type PackQuerySpec } from './build-pack-query.ts';
+import { buildCountQuery, buildPackQuery, checkPackQuerySpec, type PackQuerySpec } from './build-pack-query.ts';
 import type { SqlDialect } from './sql-source.ts';
 
 const spec = (dialect: SqlDialect, over: Partial<PackQuerySpec> = {}): PackQuerySpec => ({
@@ -54,4 +54,16 @@ test('specs that would read wrongly or unsafely are refused with a reason', () =
   assert.match(problems({ cursorColumn: 'x; DROP TABLE y' }), /cursorColumn .* plain column name/);
   assert.match(problems({ tenant: { column: 'a b', value: 'x' } }), /tenant.column/);
   assert.equal(checkPackQuerySpec(spec('mysql', { mode: 'id', query: 'SELECT a FROM c WHERE a > {$last_id}' })).length, 0);
+});
+
+test('the count of rows to read has the pack query\'s conditions and parameters, without order or limit, in every dialect', () => {
+  const cursor = { value: '2026-01-01 10:00:00', key: '7' };
+  for (const dialect of ['postgres', 'mysql', 'mssql', 'oracle'] as const) {
+    const s = spec(dialect, { tenant: { column: 'tenant', value: 'acme' } });
+    const pack = buildPackQuery(s, cursor, '1970-01-01');
+    const count = buildCountQuery(s, cursor, '1970-01-01');
+    assert.deepEqual(count.params, pack.params, dialect);
+    assert.equal(count.sql, `SELECT count(*) AS remaining ${pack.sql.slice('SELECT * '.length, pack.sql.indexOf(' ORDER BY '))}`, dialect);
+    assert.doesNotMatch(count.sql, /ORDER BY|LIMIT|FETCH/, dialect);
+  }
 });

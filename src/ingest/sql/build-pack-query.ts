@@ -70,6 +70,24 @@ export function checkPackQuerySpec(spec: PackQuerySpec): string[] {
  * Parameters are numbered in order of appearance for every dialect.
  */
 export function buildPackQuery(spec: PackQuerySpec, cursor: PackCursor | null, startFrom: string): BoundQuery {
+  const { from, params } = rowsAfter(spec, cursor, startFrom);
+  // Oracle: the connector may project a DATE / TIMESTAMP column as its exact
+  // text under the same name (oracle-values.ts), and an unqualified ORDER BY
+  // name resolves to a select-list alias first: it would sort the text. The
+  // qualified name always means the derived table's own (typed) column.
+  const by = (column: string) => (spec.dialect === 'oracle' ? `smartcom_src.${column}` : column);
+  const order = spec.mode === 'date' && spec.keyColumn !== spec.cursorColumn ? `${by(spec.cursorColumn)}, ${by(spec.keyColumn)}` : by(spec.cursorColumn);
+  return { sql: limited(spec.dialect, `SELECT * ${from} ORDER BY ${order}`, spec.packSize), params };
+}
+
+/** How many rows the packs after `cursor` hold together (one column, one row): for a progress bar's total. */
+export function buildCountQuery(spec: PackQuerySpec, cursor: PackCursor | null, startFrom: string): BoundQuery {
+  const { from, params } = rowsAfter(spec, cursor, startFrom);
+  return { sql: `SELECT count(*) AS remaining ${from}`, params };
+}
+
+/** FROM and WHERE of the rows after `cursor`: the user's query, the exact cursor condition, the tenant filter. */
+function rowsAfter(spec: PackQuerySpec, cursor: PackCursor | null, startFrom: string): { from: string; params: unknown[] } {
   const params: unknown[] = [];
   const param = (value: unknown) => {
     params.push(value);
@@ -77,21 +95,14 @@ export function buildPackQuery(spec: PackQuerySpec, cursor: PackCursor | null, s
   };
   const inner = spec.query.replace(PLACEHOLDER, () => param(cursor?.value ?? startFrom));
   const c = spec.cursorColumn;
-  const k = spec.keyColumn;
   const conditions: string[] = [];
   if (cursor) {
     const byKey = spec.mode === 'date' && cursor.key !== null;
-    conditions.push(byKey ? `(${c} > ${param(cursor.value)} OR (${c} = ${param(cursor.value)} AND ${k} > ${param(cursor.key)}))` : `${c} > ${param(cursor.value)}`);
+    conditions.push(byKey ? `(${c} > ${param(cursor.value)} OR (${c} = ${param(cursor.value)} AND ${spec.keyColumn} > ${param(cursor.key)}))` : `${c} > ${param(cursor.value)}`);
   }
   if (spec.tenant) conditions.push(`${spec.tenant.column} = ${param(spec.tenant.value)}`);
-  // Oracle: the connector may project a DATE / TIMESTAMP column as its exact
-  // text under the same name (oracle-values.ts), and an unqualified ORDER BY
-  // name resolves to a select-list alias first: it would sort the text. The
-  // qualified name always means the derived table's own (typed) column.
-  const by = (column: string) => (spec.dialect === 'oracle' ? `smartcom_src.${column}` : column);
-  const order = spec.mode === 'date' && k !== c ? `${by(c)}, ${by(k)}` : by(c);
   const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
-  return { sql: limited(spec.dialect, `SELECT * FROM (${inner}) smartcom_src${where} ORDER BY ${order}`, spec.packSize), params };
+  return { from: `FROM (${inner}) smartcom_src${where}`, params };
 }
 
 function placeholderOf(dialect: SqlDialect, n: number): string {

@@ -1,4 +1,4 @@
-import { buildPackQuery, type PackCursor, type PackQuerySpec } from './build-pack-query.ts';
+import { buildCountQuery, buildPackQuery, type PackCursor, type PackQuerySpec } from './build-pack-query.ts';
 import type { SourceRow, SqlSource } from './sql-source.ts';
 
 export interface Pack {
@@ -16,6 +16,16 @@ export async function readNextPack(source: SqlSource, spec: PackQuerySpec, curso
   const query = buildPackQuery(spec, cursor, startFrom);
   const rows = await source.query(query.sql, query.params);
   return { rows, cursor: cursorAfter(spec, rows, cursor), last: rows.length < spec.packSize };
+}
+
+/** How many rows are left after `cursor` (one count on the source: a progress bar's total). */
+export async function countRowsAfter(source: SqlSource, spec: PackQuerySpec, cursor: PackCursor | null, startFrom: string): Promise<number> {
+  const query = buildCountQuery(spec, cursor, startFrom);
+  const [row] = await source.query(query.sql, query.params);
+  // Drivers differ in the column's case (Oracle: REMAINING) and type (text, number, bigint).
+  const remaining = Number(row ? Object.values(row)[0] : Number.NaN);
+  if (!Number.isFinite(remaining)) throw new Error('the source answered the row count with no number');
+  return remaining;
 }
 
 /**

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { migrate } from '../src/store/migrate.ts';
+import { openPostgresStore } from '../src/store/postgres-store.ts';
+import { createWorkspace } from '../src/workspaces/workspaces.ts';
+import { createPostgresSource, type SourceDatabase } from './support/sql-source-servers.ts';
+import { createTestDatabase, type TestDatabase } from './support/test-database.ts';
+
+// `smartcom import run JOB.json`: a progress bar with rows, rate and ETA on
+// stderr (one line per pack when stderr is not a terminal), the run report
+// as JSON on stdout; with --no-count, rows and rate without a total.
+const run = promisify(execFile);
+const SMARTCOM = fileURLToPath(new URL('../bin/smartcom.js', import.meta.url));
+let store: TestDatabase;
+let source: SourceDatabase;
+const dir = mkdtempSync(join(tmpdir(), 'smartcom-import-cli-'));
+
+before(async () => {
+  [store, source] = await Promise.all([createTestDatabase(), createPostgresSource()]);
+  const db = openPostgresStore(store.url, 1);
+  await migrate(db);
+  await createWorkspace(db, 'cli-import');
+  await db.close();
+  await source.exec('CREATE TABLE shop_customers (customer_id bigint PRIMARY KEY, f_name text, email text)');
+  await source.exec(`INSERT INTO shop_customers SELECT n, 'Name ' || n, 'c' || n || '@example.com' FROM generate_series(1, 2500) n`);
+});
+after(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await source?.drop();
+  await store?.drop();
+});
+
+const importRun = async (...options: string[]) => {
+  const jobFile = join(dir, 'job.json');
+  writeFileSync(
+    jobFile,
+    JSON.stringify({
+      name: 'shop-customers',
+      workspace: 'cli-import',
+      source: { name: 'shop', dialect: 'postgres', url: source.url },
+      entity: 'customers',
+      query: 'SELECT customer_id AS local_id, f_name AS first_name, email FROM shop_customers WHERE customer_id > {$last_id}',
+      mode: 'id',
+      cursorColumn: 'local_id',
+      packSize: 1000,
+    }),
+  );
+  const { stdout, stderr } = await run(process.execPath, [SMARTCOM, 'import', 'run', jobFile, ...options], {
+    env: { ...process.env, DATABASE_URL: store.url, LOG_LEVEL: 'silent' },
+  });
+  return { report: JSON.parse(stdout) as { status: string; rowsRead: number; rowsStored: number }, lines: stderr.trim().split('\n') };
+};
+
+test('the rows to read are counted first, then each pack shows the bar, the share, the rate and the time left', async () => {
+  const { report, lines } = await importRun();
+  assert.deepEqual([report.status, report.rowsRead, report.rowsStored], ['succeeded', 2500, 2500]);
+  assert.equal(lines.length, 4, lines.join('\n'));
+  assert.match(lines[0]!, /^shop-customers \[-{20}\] 0% 0\/2,500 rows, ETA -, 0 rows\/s, elapsed 0:00 \(stored 0, rejected 0\)$/);
+  assert.match(lines[1]!, /^shop-customers \[#{8}-{12}\] 40% 1,000\/2,500 rows, ETA \d+:\d\d, [\d,]+ rows\/s, elapsed \d+:\d\d \(stored 1,000, rejected 0\)$/);
+  assert.match(lines[3]!, /^shop-customers \[#{20}\] 100% 2,500\/2,500 rows, ETA now, /);
+});
+
+test('--no-count shows rows and rate without a total; nothing new reads nothing', async () => {
+  await source.exec(`INSERT INTO shop_customers SELECT n, 'Name ' || n, 'c' || n || '@example.com' FROM generate_series(2501, 2600) n`);
+  const { report, lines } = await importRun('--no-count');
+  assert.deepEqual([report.status, report.rowsStored], ['succeeded', 100]);
+  assert.match(lines.at(-1)!, /^shop-customers 100 rows, [\d,]+ rows\/s, elapsed \d+:\d\d \(stored 100, rejected 0\)$/);
+  const again = await importRun();
+  assert.deepEqual([again.report.rowsRead, again.lines], [0, ['shop-customers [####################] 100% 0/0 rows, ETA now, 0 rows/s, elapsed 0:00 (stored 0, rejected 0)']]);
+});
