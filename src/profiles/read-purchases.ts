@@ -76,9 +76,15 @@ export async function readPurchases(
             ), '[]') AS refunds
        FROM purchases p
       WHERE p.workspace_id = $1 AND p.customer_key = $2
-        AND ($3::timestamptz IS NULL OR p.occurred_at < $3::timestamptz
-             -- with the last purchase's id too, purchases sharing its time are not skipped
-             OR (p.occurred_at = $3::timestamptz AND $5::text IS NOT NULL AND p.purchase_id < $5::text))
+        AND CASE
+              -- the first page
+              WHEN $3::timestamptz IS NULL AND $5::text IS NULL THEN true
+              -- after a dated purchase: older ones, those sharing its time with a smaller id, and the undated (sorted last)
+              WHEN $3::timestamptz IS NOT NULL THEN p.occurred_at < $3::timestamptz OR p.occurred_at IS NULL
+                   OR (p.occurred_at = $3::timestamptz AND $5::text IS NOT NULL AND p.purchase_id < $5::text)
+              -- after an undated purchase (an id without a time): the undated with a smaller id
+              ELSE p.occurred_at IS NULL AND p.purchase_id < $5::text
+            END
       ORDER BY p.occurred_at DESC NULLS LAST, p.purchase_id DESC
       LIMIT $4`,
     [workspaceId, customerKey, page.before ?? null, page.limit, page.beforePurchaseId ?? null],

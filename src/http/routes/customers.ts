@@ -119,7 +119,13 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: { store: Stor
         querystring: Type.Object({
           ...Page,
           before: Type.Optional(Type.String({ format: 'date-time', description: 'Page: purchases before this time (the last one shown: nextPage.before)' })),
-          beforePurchaseId: Type.Optional(Type.String({ minLength: 1, description: 'with before: also purchases at that time whose id sorts before this one (nextPage.beforePurchaseId), so none sharing a time is skipped' })),
+          beforePurchaseId: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description:
+                'with before: also purchases at that time whose id sorts before this one (nextPage.beforePurchaseId), so none sharing a time is skipped; alone: purchases without a time (listed after all dated ones) whose id sorts before this one',
+            }),
+          ),
         }),
         security,
       },
@@ -134,7 +140,8 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: { store: Stor
         readUnlinkedRefunds(db, request.workspaceId, customer.key),
       ]);
       const last = purchases.length === limit ? purchases[purchases.length - 1] : undefined;
-      const nextPage = last?.occurredAt ? { before: last.occurredAt, beforePurchaseId: last.purchaseId } : null;
+      // A purchase without a time (its message had none) pages by its id alone: they come after all dated ones.
+      const nextPage = !last ? null : last.occurredAt ? { before: last.occurredAt, beforePurchaseId: last.purchaseId } : { beforePurchaseId: last.purchaseId };
       return { customerId: customer.key, purchases, unlinkedRefunds, nextPage };
     },
   );

@@ -28,6 +28,10 @@ test('rejections say precisely why', () => {
     ['customer.registration.begin', '{"eventCode":"OnBeginRegistration","customerInfo":{}}', 'invalid_model', /customerId/],
     ['customer.card.changeBlockState', '{"eventCode":"OnBlockCard","customerInfo":{"customerId":1},"cardInfo":{"cardNumber":"1"}}', 'invalid_model', /targetBlockState/],
     [null, '{"eventCode":"Nope"}', 'unknown_event_code', /Nope/],
+    // A time that is not one is refused, not replaced by the time the message arrived.
+    ['customer.attribute.update', '{"eventCode":"OnCustomerAttributeUpdate","customerInfo":{"customerId":1},"attributeCode":"City","changeDateTime":"yesterday"}', 'invalid_model', /\/changeDateTime: .*date-time/],
+    ['purchases.confirm.modelUpdate', '{"eventCode":"OnPurchaseConfirm","customerInfo":{"customerId":1},"purchaseOperationInfo":{"dateTime":"bad","purchaseData":{"purchaseId":5}}}', 'invalid_model', /dateTime: .*date-time/],
+    ['customer.card.changeState', '{"eventCode":"OnCardActivation","customerInfo":{"customerId":1},"cardInfo":{"cardNumber":"1","activationDate":"0000-01-01T00:00:00Z"}}', 'invalid_model', /\/cardInfo\/activationDate: .*date-time/],
     // PostgreSQL cannot store these: refused at once, not after N failed store attempts.
     ['customer.registration.begin', '{"eventCode":"OnBeginRegistration","customerInfo":{"customerId":1,"customerUid":"a\\u0000b"}}', 'unstorable_text', /NUL/],
     ['customer.registration.begin', '{"eventCode":"OnBeginRegistration","customerInfo":{"customerId":1},"x":"\\ud800"}', 'unstorable_text', /surrogate/],

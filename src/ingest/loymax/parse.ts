@@ -1,3 +1,4 @@
+import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { checkStorable } from '../../events/storable-json.ts';
 import { fail, ok, type Result } from '../../result.ts';
 import { parseLenientJson } from './lenient-json.ts';
@@ -69,15 +70,23 @@ export function parseLoymaxMessage(
   }
 
   const checker = LOYMAX_MODEL_CHECKERS[key];
-  if (!checker.Check(value)) {
-    const first = checker.Errors(value).First();
-    const where = first?.path ? first.path : '/';
-    return fail({ code: 'invalid_model', reason: `${key} model: ${where}: ${first?.message ?? 'does not match'}` });
-  }
+  if (!checker.Check(value)) return fail({ code: 'invalid_model', reason: `${key} model: ${describeFirstError(checker.Errors(value).First())}` });
   // Checked last: the model is valid, only the store could not keep it.
   const storable = checkStorable(value);
   if (!storable.ok) return fail(storable.error);
   return ok({ routingKey: key, eventCode, model: value } as LoymaxMessage);
+}
+
+/**
+ * "path: what is wrong". A nullable field is a union of its type and null,
+ * for which TypeBox says only "Expected union value": the first of the
+ * union's own errors that is not about null says what it should be.
+ */
+function describeFirstError(error: ValueError | undefined): string {
+  if (!error) return '/: does not match';
+  const specific = error.errors.flatMap((alternative) => [...alternative]).find((e) => e.type !== ValueErrorType.Null);
+  const message = error.type === ValueErrorType.Union && specific ? `${specific.message} (or null)` : error.message;
+  return `${error.path || '/'}: ${message}`;
 }
 
 function truncate(text: string): string {

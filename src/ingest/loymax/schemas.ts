@@ -1,5 +1,6 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { FormatRegistry, Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { loymaxTime } from './loymax-time.ts';
 import type { LoymaxRoutingKey } from './routing-keys.ts';
 
 /*
@@ -15,6 +16,9 @@ const OptionalId = Nullable(Type.Union([Type.Integer(), Type.String({ maxLength:
 const Text = Nullable(Type.String({ maxLength: 10_000 }));
 const Decimal = Nullable(Type.Union([Type.Number(), Type.String({ pattern: '^\\s*-?\\d+(\\.\\d+)?\\s*$' })]));
 const Flag = Nullable(Type.Boolean());
+// A time the profile orders changes by: a text that is not one is refused, never replaced by the time it arrived.
+FormatRegistry.Set('date-time', (value) => loymaxTime(value) !== undefined);
+const Time = Nullable(Type.String({ maxLength: 100, format: 'date-time' }));
 
 export const CustomerInfo = Type.Object({
   customerId: Id,
@@ -34,7 +38,7 @@ export const Card = Type.Object({
   cardId: OptionalId,
   cardNumber: Id,
   cardState: Text,
-  activationDate: Text,
+  activationDate: Time,
   cardType: Text,
   cardCategory: Text,
   barCode: Text,
@@ -95,7 +99,7 @@ const AttributeUpdate = Type.Object({
   attributeId: OptionalId,
   oldValue: AttributeValue,
   newValue: AttributeValue,
-  changeDateTime: Text,
+  changeDateTime: Time,
   activityUid: Text,
   fromBatchOperation: Flag,
 });
@@ -155,7 +159,7 @@ const OperationInfo = Type.Object({
   merchantUid: Text,
   merchantCode: OptionalId,
   deviceCode: OptionalId,
-  dateTime: Text,
+  dateTime: Time,
   type: Text,
   identity: OptionalId,
   cashierIdentifier: OptionalId,

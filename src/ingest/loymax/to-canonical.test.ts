@@ -18,11 +18,16 @@ test('a purchase time is kept as ISO UTC', () => {
   assert.equal(purchaseDatedAt('2026-03-04T05:06:07+03:00').occurredAt, '2026-03-04T02:06:07.000Z');
 });
 
-test('a year PostgreSQL cannot store is no time (kept in the payload), not a store failure', () => {
-  for (const year of ['0000-01-01T00:00:00Z', '+275760-09-13T00:00:00Z']) {
-    const event = purchaseDatedAt(year);
-    assert.equal(event.occurredAt, null, year);
-    assert.ok(event.change.kind === 'purchaseConfirmed');
-    assert.equal(event.change.receipt.occurredAt, null, year);
+test('a purchase time that is not one, or has a year PostgreSQL cannot store, is refused with its path (not stored without a time)', () => {
+  for (const dateTime of ['0000-01-01T00:00:00Z', '+275760-09-13T00:00:00Z', 'bad']) {
+    const body = JSON.parse(loymaxSeedExamples.find((e) => e.routingKey === 'purchases.confirm.modelUpdate')!.body);
+    body.purchaseOperationInfo.dateTime = dateTime;
+    const parsed = parseLoymaxMessage('purchases.confirm.modelUpdate', JSON.stringify(body));
+    assert.ok(!parsed.ok, dateTime);
+    assert.equal(parsed.error.code, 'invalid_model');
+    assert.match(parsed.error.reason, /\/purchaseOperationInfo\/dateTime: .*date-time/, dateTime);
   }
+  const undated = JSON.parse(loymaxSeedExamples.find((e) => e.routingKey === 'purchases.confirm.modelUpdate')!.body);
+  undated.purchaseOperationInfo.dateTime = null;
+  assert.ok(parseLoymaxMessage('purchases.confirm.modelUpdate', JSON.stringify(undated)).ok, 'no time at all is allowed');
 });

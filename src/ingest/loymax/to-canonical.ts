@@ -2,6 +2,7 @@ import type { CanonicalEvent, CardSnapshot, CustomerRef, MoneyMovement, ProfileC
 import { deriveEventId, hashBody } from '../../events/identity.ts';
 import type { LoymaxMessage } from './parse.ts';
 import type { Card, CustomerInfo, LoymaxMovement, LoymaxOperationInfo } from './schemas.ts';
+import { loymaxTime } from './loymax-time.ts';
 
 export const LOYMAX_SOURCE = 'loymax';
 
@@ -272,11 +273,7 @@ function numberOf(value: string | number | null | undefined): number | null {
 }
 
 /** ISO timestamps only; anything unreadable is kept in the payload but not used as a time. */
+/** Times were checked by the schemas (format date-time); what is left is a time or none. */
 function toTimestamp(value: string | null | undefined): string | null {
-  if (!value) return null;
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) return null;
-  // JavaScript reads years PostgreSQL refuses (0000, +275760): no usable time either.
-  const year = new Date(time).getUTCFullYear();
-  return year >= 1 && year <= 9999 ? new Date(time).toISOString() : null;
+  return loymaxTime(value) ?? null;
 }
