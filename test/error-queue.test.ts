@@ -79,7 +79,7 @@ test('poison messages go to the error queue with a reason; the messages behind t
   assert.match(metrics, /smartcom_events_dead_lettered_total\{source="loymax",reason="invalid_json"\} 1/);
 });
 
-test('`smartcom errors list` shows them and `errors replay` sends them back through the exchange', async () => {
+test('`smartcom errors list` shows them; `errors replay` sends them to smartcom\'s queue only, by code or all; `errors discard` removes them', async () => {
   const env = {
     ...process.env,
     AMQP_URL: TEST_AMQP_URL,
@@ -88,26 +88,47 @@ test('`smartcom errors list` shows them and `errors replay` sends them back thro
     LOYMAX_ERROR_QUEUE: t.topology.errorQueue,
   };
   const run = promisify(execFile);
-  const listed = await run('node', ['bin/smartcom.js', 'errors', 'list', '--json'], { env });
-  const lines = listed.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const cli = async (...args: string[]) => (await run('node', ['bin/smartcom.js', ...args], { env })).stdout.trim();
+  const lines = (await cli('errors', 'list', '--json')).split('\n').map((l) => JSON.parse(l) as { messageId: string; reason: string; code: string; failedAt: string; firstFailedAt: string });
   assert.equal(lines.length, 6);
-  assert.ok(lines.every((l) => l.reason.length > 0));
+  assert.ok(lines.every((l) => l.reason.length > 0 && l.firstFailedAt === l.failedAt));
+  const firstFailure = new Map(lines.map((l) => [l.messageId, l.failedAt]));
 
-  // The refused customer's cause was fixed, so it is applied; the consumer
-  // rejects the others again (nothing was fixed), so they come back to the
-  // error queue: replay moves each exactly once and loses none.
+  // Another consumer of the loyalty system's exchange (its own queues get the same events): a replay must not reach it.
   const connection = await amqp.connect(TEST_AMQP_URL);
   try {
-    const replayed = await replayErrorEntries(await connection.createConfirmChannel(), t.topology.errorQueue, t.topology.exchange, 100);
-    assert.equal(replayed, 6);
+    const bystander = await connection.createChannel();
+    const { queue: otherQueue } = await bystander.assertQueue('', { exclusive: true });
+    await bystander.bindQueue(otherQueue, t.topology.exchange, '#');
+
+    // The refused customer's cause was fixed: replaying its code alone applies it.
+    assert.equal(await cli('errors', 'replay', '--code', 'apply_failed'), `replayed 1 message(s) to ${t.topology.queue}`);
+    await waitFor('the fixed entry applied', async () => (await t.get('/v1/customers/611')).status === 200);
+    assert.equal(await queueDepth(t.topology.errorQueue), 5);
+
+    // Nothing was fixed for the others: replayed, they are rejected again,
+    // each exactly once, keeping the time of their first failure.
+    const replayed = await replayErrorEntries(await connection.createConfirmChannel(), t.topology.errorQueue, t.topology.queue, 100);
+    assert.equal(replayed, 5);
+    await waitFor('replayed messages rejected again', async () => (await queueDepth(t.topology.errorQueue)) === 5, 30_000);
+    const again = await listErrorEntries(await connection.createChannel(), t.topology.errorQueue, 50);
+    assert.deepEqual(again.map((e) => e.messageId).sort(), ['bad-code', 'bad-json', 'bad-model', 'too-big', 'unstorable']);
+    for (const entry of again) {
+      assert.equal(entry.firstFailedAt, firstFailure.get(entry.messageId!), entry.messageId!);
+      assert.ok(entry.failedAt! > entry.firstFailedAt!, entry.messageId!);
+      assert.equal(entry.exchange, t.topology.exchange, 'the original exchange is kept');
+    }
+    assert.equal((await bystander.checkQueue(otherQueue)).messageCount, 0, 'a replay reached another queue of the exchange');
   } finally {
     await connection.close();
   }
-  await waitFor('replayed messages rejected again', async () => (await queueDepth(t.topology.errorQueue)) === 5, 30_000);
-  const again = await drainQueue(t.topology.errorQueue);
-  assert.deepEqual(again.map((m) => m.properties.messageId).sort(), ['bad-code', 'bad-json', 'bad-model', 'too-big', 'unstorable']);
-  assert.ok(again.every((m) => typeof m.properties.headers?.[ERROR_HEADERS.reason] === 'string'));
-  await waitFor('the fixed entry applied', async () => (await t.get('/v1/customers/611')).status === 200);
+
+  await assert.rejects(cli('errors', 'discard'), /--code, --message-id, or --all/);
+  assert.equal(await cli('errors', 'discard', '--message-id', 'bad-json'), `discarded 1 message(s) from ${t.topology.errorQueue}`);
+  assert.equal(await cli('errors', 'discard', '--code', 'too_large'), `discarded 1 message(s) from ${t.topology.errorQueue}`);
+  const left = await drainQueue(t.topology.errorQueue);
+  assert.deepEqual(left.map((m) => m.properties.messageId).sort(), ['bad-code', 'bad-model', 'unstorable']);
+  assert.ok(left.every((m) => typeof m.properties.headers?.[ERROR_HEADERS.reason] === 'string'));
   assert.equal(await eventCount(t.service), 4);
 });
 

@@ -10,7 +10,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import { backoffDelay, sleep } from '../retry/backoff.ts';
 import type { Store } from '../store/db.ts';
 import { isTransientStoreError } from '../store/transient-errors.ts';
-import { ackLanded, sendToErrorQueue } from './error-queue.ts';
+import { ackLanded, originalRouteOf, sendToErrorQueue } from './error-queue.ts';
 
 /**
  * One batch of smc.customerEvents from delivery to ack: parse and map
@@ -81,7 +81,7 @@ export function createLoymaxBatches(options: LoymaxBatchOptions, deps: LoymaxCon
     for (let i = 0; i < messages.length; i++) {
       if (i > 0 && i % PARSE_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const message = messages[i]!;
-      const parsed = parseLoymaxMessage(message.fields.routingKey, message.content, options.maxMessageBytes);
+      const parsed = parseLoymaxMessage(originalRouteOf(message).routingKey, message.content, options.maxMessageBytes);
       if (!parsed.ok) {
         rejects.push({ message, code: parsed.error.code, reason: parsed.error.reason });
         continue;
@@ -198,7 +198,7 @@ export function createLoymaxBatches(options: LoymaxBatchOptions, deps: LoymaxCon
   async function deadLetter(errorChannel: ConfirmChannel, message: ConsumeMessage, code: string, reason: string, attempts: number): Promise<void> {
     await sendToErrorQueue(errorChannel, options.errorQueue, message, { code, reason, attempts });
     metrics.deadLettered.inc({ source: LOYMAX_SOURCE, reason: code });
-    log.warn({ code, reason, messageId: message.properties.messageId, routingKey: message.fields.routingKey }, 'message sent to the error queue');
+    log.warn({ code, reason, messageId: message.properties.messageId, routingKey: originalRouteOf(message).routingKey }, 'message sent to the error queue');
   }
 
   return { prepareBatch, commitBatch };

@@ -1,7 +1,7 @@
 import amqp from 'amqplib';
 import type { Command } from 'commander';
 import type { Config } from '../config/config.ts';
-import { listErrorEntries, replayErrorEntries } from '../broker/error-queue.ts';
+import { discardErrorEntries, listErrorEntries, replayErrorEntries } from '../broker/error-queue.ts';
 import { openLoymaxPublisher } from '../broker/publish-loymax.ts';
 import { applyLoymaxTopology } from '../broker/topology.ts';
 import { brokerUrlOf } from './broker-url.ts';
@@ -40,18 +40,39 @@ export function registerBrokerCommands(program: Command, config: () => Config): 
       const entries = await withChannel(c, (channel) => listErrorEntries(channel, c.loymaxErrorQueue, options.limit));
       for (const e of entries) {
         if (options.json) console.log(JSON.stringify(e));
-        else console.log(`${e.failedAt ?? '?'}  ${e.code}  ${e.routingKey ?? ''}  ${e.messageId ?? '-'}\n    ${e.reason}\n    ${e.bodyPreview.replace(/\s+/g, ' ').slice(0, 160)}`);
+        else console.log(`${e.failedAt ?? '?'}${e.firstFailedAt && e.firstFailedAt !== e.failedAt ? ` (first ${e.firstFailedAt})` : ''}  ${e.code}  ${e.routingKey ?? ''}  ${e.messageId ?? '-'}\n    ${e.reason}\n    ${e.bodyPreview.replace(/\s+/g, ' ').slice(0, 160)}`);
       }
       if (!options.json) console.log(`${entries.length} message(s) in ${c.loymaxErrorQueue}${entries.length === options.limit ? ' (or more)' : ''}`);
     });
   errors
     .command('replay')
-    .description('send error-queue messages back to the exchange with their original routing key')
+    .description("send error-queue messages back to smartcom's queue (not through the exchange, whose other queues must not get them twice), with their original routing key and message-id")
     .option('--limit <n>', 'at most this many (all are held while they are republished)', positiveInt, 10_000)
-    .action(async (options: { limit: number }) => {
+    .option('--code <code>', 'only entries with this error code (see errors list)')
+    .option('--message-id <id>', 'only the entry with this message-id')
+    .action(async (options: { limit: number; code?: string; messageId?: string }) => {
       const c = config();
-      const replayed = await withChannel(c, (channel) => replayErrorEntries(channel, c.loymaxErrorQueue, c.loymaxExchange, options.limit));
-      console.log(`replayed ${replayed} message(s) to ${c.loymaxExchange}`);
+      const replayed = await withChannel(c, (channel) =>
+        replayErrorEntries(channel, c.loymaxErrorQueue, c.loymaxQueue, options.limit, { code: options.code, messageId: options.messageId }),
+      );
+      console.log(`replayed ${replayed} message(s) to ${c.loymaxQueue}`);
+    });
+  errors
+    .command('discard')
+    .description('remove error-queue entries for good: messages that will never be valid')
+    .option('--limit <n>', 'at most this many', positiveInt, 10_000)
+    .option('--code <code>', 'entries with this error code')
+    .option('--message-id <id>', 'the entry with this message-id')
+    .option('--all', 'every entry')
+    .action(async (options: { limit: number; code?: string; messageId?: string; all?: boolean }) => {
+      if (!options.all && options.code === undefined && options.messageId === undefined) {
+        throw new Error('say which entries to discard: --code, --message-id, or --all');
+      }
+      const c = config();
+      const discarded = await withChannel(c, (channel) =>
+        discardErrorEntries(channel, c.loymaxErrorQueue, options.limit, { code: options.code, messageId: options.messageId }),
+      );
+      console.log(`discarded ${discarded} message(s) from ${c.loymaxErrorQueue}`);
     });
 
   program
