@@ -34,13 +34,38 @@ export interface LoymaxPublisher {
 
 const CONFIRM_WINDOW = 5000;
 
-export async function openLoymaxPublisher(url: string, exchange: string): Promise<LoymaxPublisher> {
+export interface LoymaxPublisherOptions {
+  /**
+   * Every message must reach a queue: one the exchange routes nowhere (a
+   * routing key no queue is bound to) is returned by the broker, and publish
+   * rejects with UnroutableEventError naming it, once all are confirmed.
+   * Off by default: tests publish keys no one listens to on purpose.
+   */
+  requireRoute?: boolean;
+}
+
+export async function openLoymaxPublisher(url: string, exchange: string, options: LoymaxPublisherOptions = {}): Promise<LoymaxPublisher> {
   const connection = await amqp.connect(url, { clientProperties: { connection_name: 'smartcom publisher' } });
   connection.on('error', () => {});
   const channel = await connection.createConfirmChannel();
   await channel.assertExchange(exchange, 'topic', { durable: true });
   return {
-    publish: (events) => publishConfirmed(channel, exchange, events),
+    publish: async (events) => {
+      const returned: string[] = [];
+      const onReturn = (message: { fields: { routingKey: string }; properties: { messageId?: string } }) =>
+        returned.push(`${message.fields.routingKey} (message-id ${message.properties.messageId ?? 'none'})`);
+      channel.on('return', onReturn);
+      try {
+        const sent = await publishConfirmed(channel, exchange, events, options.requireRoute === true);
+        if (returned.length > 0) {
+          const shown = returned.slice(0, 10).join(', ');
+          throw new UnroutableEventError(`${returned.length} of ${sent} message(s) reached no queue: ${shown}${returned.length > 10 ? ', …' : ''}`);
+        }
+        return sent;
+      } finally {
+        channel.off('return', onReturn);
+      }
+    },
     close: () => connection.close(),
   };
 }
@@ -49,6 +74,7 @@ async function publishConfirmed(
   channel: ConfirmChannel,
   exchange: string,
   events: Iterable<OutgoingLoymaxEvent> | AsyncIterable<OutgoingLoymaxEvent>,
+  mandatory: boolean,
 ): Promise<number> {
   let sent = 0;
   let unconfirmed = 0;
@@ -57,6 +83,7 @@ async function publishConfirmed(
     const messageId = event.messageId === undefined ? randomUUID() : event.messageId;
     const ok = channel.publish(exchange, routingKeyOf(event), content, {
       persistent: true,
+      mandatory,
       contentType: 'application/json',
       ...(messageId === null ? {} : { messageId }),
     });

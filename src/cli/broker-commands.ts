@@ -5,7 +5,7 @@ import { discardErrorEntries, listErrorEntries, replayErrorEntries } from '../br
 import { openLoymaxPublisher } from '../broker/publish-loymax.ts';
 import { applyLoymaxTopology } from '../broker/topology.ts';
 import { brokerUrlOf } from './broker-url.ts';
-import { readEventLines } from './read-event-lines.ts';
+import { checkEventLines, readEventLines } from './read-event-lines.ts';
 import { positiveInt } from './positive-int.ts';
 
 async function withChannel<T>(config: Config, fn: (channel: amqp.ConfirmChannel) => Promise<T>): Promise<T> {
@@ -77,13 +77,18 @@ export function registerBrokerCommands(program: Command, config: () => Config): 
 
   program
     .command('publish <file>')
-    .description('publish a JSONL file of Loymax events to the exchange with publisher confirms')
+    .description('publish a JSONL file of Loymax events to the exchange with publisher confirms; the file is checked first and a message that reaches no queue is an error')
     .action(async (file: string) => {
       const c = config();
-      const publisher = await openLoymaxPublisher(brokerUrlOf(c), c.loymaxExchange);
+      const checked = await checkEventLines(file);
+      if (checked.problems.length > 0) {
+        const shown = checked.problems.slice(0, 20).join('\n  ');
+        throw new Error(`nothing was published; ${checked.problems.length} line(s) to fix:\n  ${shown}${checked.problems.length > 20 ? '\n  …' : ''}`);
+      }
+      const publisher = await openLoymaxPublisher(brokerUrlOf(c), c.loymaxExchange, { requireRoute: true });
       try {
         const sent = await publisher.publish(readEventLines(file));
-        console.log(`published ${sent} event(s) to ${c.loymaxExchange}, all confirmed`);
+        console.log(`published ${sent} event(s) to ${c.loymaxExchange}, all confirmed and routed to a queue`);
       } finally {
         await publisher.close().catch(() => {});
       }
