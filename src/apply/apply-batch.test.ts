@@ -60,3 +60,25 @@ test('a message that is not redelivered is always applied, even if identical to 
   const outcome = await applyEvents(store, 'default', [block(true, false)]);
   assert.deepEqual(outcome, { applied: 1, duplicates: 0, pendingAcks: 0 });
 });
+
+test("a merge's target identity (its customerUid) is taken in the batch's order: the later message wins", async () => {
+  const event = (routingKey: string, body: object, messageId: string) => {
+    const parsed = parseLoymaxMessage(routingKey, JSON.stringify(body));
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.reason);
+    return loymaxToCanonical(parsed.value, { workspaceId: 'default', messageId, redelivered: false, receivedAt: new Date().toISOString() });
+  };
+  const registered = (customerId: number, customerUid: string, id: string) =>
+    event('customer.registration.begin', { eventCode: 'OnBeginRegistration', customerInfo: { customerId, customerUid } }, id);
+  const merged = (from: number, into: number, customerUid: string, id: string) =>
+    event('customer.profile.merge', { eventCode: 'MergeCustomersProfiles', fromCustomerInfo: { customerId: from }, toCustomerInfo: { customerId: into, customerUid } }, id);
+  const uidOf = async (customerId: number) =>
+    (await store.query<{ customer_uid: string }>("SELECT customer_uid FROM customers WHERE workspace_id = 'default' AND customer_key = $1", [`loymax:${customerId}`])).rows[0]?.customer_uid;
+
+  await applyEvents(store, 'default', [registered(911, 'uid-old', 'a1'), merged(910, 911, 'uid-from-merge', 'a2')]);
+  assert.equal(await uidOf(911), 'uid-from-merge');
+  await applyEvents(store, 'default', [merged(920, 921, 'uid-from-merge', 'b1'), registered(921, 'uid-later', 'b2')]);
+  assert.equal(await uidOf(921), 'uid-later');
+  // a batch of only a merge
+  await applyEvents(store, 'default', [merged(930, 931, 'uid-only-merge', 'c1')]);
+  assert.equal(await uidOf(931), 'uid-only-merge');
+});

@@ -83,16 +83,18 @@ export async function applyEventsInTransaction(
     if (event.change.kind !== 'profilesMerged') continue;
     await applyMerge(tx, workspaceId, event as CanonicalEvent & { change: { kind: 'profilesMerged' } }, seqById.get(event.eventId)!, resolve);
   }
-  const projected: AppliedEvent[] = profileEvents
-    .filter((event) => event.change.kind !== 'profilesMerged')
-    .map((event) => ({ event, seq: seqById.get(event.eventId)!, targetKey: resolve.get(event.customer.key) ?? event.customer.key }));
+  // Merges stay in the segment for the profiles' identity fields only (the
+  // target's uid, code ... in the merge message), so that these are taken in
+  // the batch's order like every other event's, the later one winning.
+  const projected: AppliedEvent[] = profileEvents.map((event) => ({ event, seq: seqById.get(event.eventId)!, targetKey: resolve.get(event.customer.key) ?? event.customer.key }));
   await projectSegment(tx, workspaceId, projected);
   return { applied: appended.length, duplicates: events.length - appended.length, pendingAcks };
 }
 
-async function projectSegment(tx: Queryable, workspaceId: string, segment: readonly AppliedEvent[]): Promise<void> {
-  if (segment.length === 0) return;
-  const rows = reduceSegment(segment);
+async function projectSegment(tx: Queryable, workspaceId: string, withMerges: readonly AppliedEvent[]): Promise<void> {
+  if (withMerges.length === 0) return;
+  const rows = reduceSegment(withMerges);
+  const segment = withMerges.filter((a) => a.event.change.kind !== 'profilesMerged');
   await upsertCustomers(tx, workspaceId, rows.customers);
   await upsertCards(tx, workspaceId, rows.cards);
   await insertCardChanges(tx, workspaceId, rows.cardChanges);
@@ -101,6 +103,7 @@ async function projectSegment(tx: Queryable, workspaceId: string, segment: reado
   await upsertSubscriptions(tx, workspaceId, rows.subscriptions);
   await upsertPurchases(tx, workspaceId, rows.purchases);
   await upsertRefunds(tx, workspaceId, rows.refunds);
+  if (segment.length === 0) return;
   await projectDetails(tx, workspaceId, segment);
   await projectBalancesAndCodes(tx, workspaceId, segment);
 }

@@ -238,7 +238,9 @@ export function reduceSegment(applied: readonly AppliedEvent[]): SegmentRows {
         });
         break;
       case 'profilesMerged':
-        throw new Error('merges are applied on their own, between segments');
+        // Applied on their own before the segment (apply-merge.ts); here only the target's identity fields, in order.
+        touchCustomer(customers, change.into, event.receivedAt);
+        break;
     }
   }
 
