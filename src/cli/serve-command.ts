@@ -7,6 +7,12 @@ export function registerServeCommand(program: Command, config: () => Config): vo
   program
     .command('serve')
     .description('run the service: HTTP API, and the Loymax consumer when AMQP_URL is set')
+    .addHelpText('after', `
+Settings come from the environment (or a JSON file named by SMARTCOM_CONFIG):
+  DATABASE_URL  PostgreSQL; unset: an embedded store under SMARTCOM_DATA_DIR (default ./data)
+  PORT, HOST    where the HTTP API listens (default 0.0.0.0:8080; OpenAPI at /docs)
+  AMQP_URL      RabbitMQ of the loyalty system; unset: no consumer
+The README lists them all.`)
     .action(async () => {
       const c = config();
       const logger = pino({ level: c.logLevel });
