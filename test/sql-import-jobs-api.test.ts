@@ -218,6 +218,28 @@ test('run now answers 202 with the run id, stores the rows in the background and
   assert.deepEqual([(await waitForRun(rerun.body.runId)).rowsRead], [0]);
 });
 
+test("a stored job that points at smartcom's own store, however spelled, is refused at run time and reads nothing", async () => {
+  const name = fresh('sneaky');
+  const store = new URL(svc.database.url);
+  const parsed = parseImportJob({
+    ...jobBody('api_keys'),
+    name,
+    workspace: 'default',
+    query: 'SELECT 1 AS local_id, workspace_id AS first_name FROM api_keys WHERE 1 > {$last_id}',
+    // saved before the check knew this spelling (or a name that resolved elsewhere when it was saved)
+    source: { name: 'x', dialect: 'postgres', url: `postgres://${store.username}@127.1:${store.port || 5432}${store.pathname}` },
+  });
+  assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.join('; '));
+  await saveStoredJob(svc.service.store, parsed.value);
+  const started = await call('POST', `/v1/imports/jobs/${name}/runs`);
+  assert.equal(started.status, 202, started.text);
+  const report = await waitForRun(started.body.runId, 'failed');
+  assert.match(report.error, /refused before reading: .*own store/);
+  assert.deepEqual([report.rowsRead, report.cursor], [0, null]);
+  assert.equal((await call('GET', '/v1/customers/sql:x:1')).status, 404);
+  await deleteStoredJob(svc.service.store, 'default', name, true);
+});
+
 test('a job created over the API is scheduled at once, without a restart; deleted, its schedule stops', async () => {
   const table = await customersTable(4);
   const name = fresh('cron');

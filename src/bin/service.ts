@@ -5,7 +5,7 @@ import { startBonusWorker } from '../bonus/bonus-worker.ts';
 import { startLoymaxConsumer, type LoymaxConsumer } from '../broker/loymax-consumer.ts';
 import { buildApp } from '../http/app.ts';
 import { registerImportJobRoutes } from '../http/routes/imports.ts';
-import { parseAllowedHosts } from '../imports/api-job-hosts.ts';
+import { apiJobHostProblem, parseAllowedHosts, type ApiJobHostRule } from '../imports/api-job-hosts.ts';
 import { loadJobFiles } from '../imports/load-job-files.ts';
 import { startImportScheduler, type ImportScheduler } from '../imports/schedule-import-jobs.ts';
 import { openSqlSource } from '../ingest/sql/open-sql-source.ts';
@@ -69,7 +69,7 @@ export async function startService(config: Config, logger: Logger = pino({ level
   registerImportJobRoutes(app, {
     store,
     scheduler: importScheduler,
-    hostRule: { allowedHosts: parseAllowedHosts(config.sqlImportApiHosts), storeUrl: config.databaseUrl },
+    hostRule: apiJobHostRuleOf(config),
   });
   await importScheduler.reload();
   const url = await app.listen({ host: config.httpHost, port: config.httpPort });
@@ -100,7 +100,18 @@ function startScheduledImports(config: Config, store: Store, logger: Logger): Im
   const dir = config.sqlImportJobsDir;
   const { jobs, problems } = dir ? loadJobFiles(dir) : { jobs: [], problems: [] };
   if (problems.length > 0) throw new Error(`SQL_IMPORT_JOBS_DIR ${dir}:\n  ${problems.join('\n  ')}`);
-  return startImportScheduler(jobs, { store, log: logger.child({ part: 'sql-import' }), openSource: openSqlSource, reloadEveryMs: config.sqlImportReloadMs });
+  const hostRule = apiJobHostRuleOf(config);
+  return startImportScheduler(jobs, {
+    store,
+    log: logger.child({ part: 'sql-import' }),
+    openSource: openSqlSource,
+    reloadEveryMs: config.sqlImportReloadMs,
+    checkStoredJob: (job) => apiJobHostProblem(job.source.url, hostRule),
+  });
+}
+
+function apiJobHostRuleOf(config: Config): ApiJobHostRule {
+  return { allowedHosts: parseAllowedHosts(config.sqlImportApiHosts), storeUrl: config.databaseUrl };
 }
 
 /** The first start tells the user how to read their data: it makes the first key and shows it once. */

@@ -24,6 +24,8 @@ export interface ImportDeps {
    * source) so that progress can tell a share and an ETA; the CLI does.
    */
   countRows?: boolean;
+  /** Throws to refuse the run (after its claim, so the refusal is in its report): an API job's host is checked again here. */
+  preflight?: () => Promise<void>;
   /** Called once the run has its cursor (and its count), before the first pack. */
   onStart?: (progress: RunProgress) => void;
   /** Called after every stored pack (the CLI prints a progress line). */
@@ -71,6 +73,7 @@ export async function runImportJob(job: ImportJob, deps: ImportDeps): Promise<Ru
   const spec = packSpecOf(job);
   const progress: RunProgress = { packs: 0, rowsRead: 0, rowsStored: 0, rowsRejected: 0, cursor: stored?.value ?? null, rowsToRead: null };
   try {
+    await deps.preflight?.();
     const readAfter = stored && job.lookBack > 0 ? lookBackCursor(stored, job.lookBack) : stored;
     if (stored && !readAfter) throw new Error(`a look-back window needs a number or a timestamp cursor, not "${stored.value}"`);
     if (deps.countRows) {

@@ -14,6 +14,8 @@ export interface ImportSchedulerDeps {
   openSource: (config: SqlSourceConfig) => SqlSource;
   /** How often the stored (API) jobs are re-read, for changes made through another process (default 30 s). */
   reloadEveryMs?: number;
+  /** A stored (API) job's problem found just before it runs (its host may resolve elsewhere than when it was saved); null: it may run. */
+  checkStoredJob?: (job: ImportJob) => Promise<string | null>;
   /** How often a run in progress refreshes its heartbeat (default RUN_HEARTBEAT_MS). */
   heartbeatMs?: number;
 }
@@ -63,7 +65,8 @@ export function startImportScheduler(fileJobs: readonly ImportJob[], deps: Impor
     const key = keyOf(job);
     if (stopped || running.has(key)) return null;
     const runId = randomUUID();
-    const run = runOnce(job, runId, deps, stopping.signal).finally(() => running.delete(key));
+    const check = fileKeys.has(key) ? undefined : deps.checkStoredJob;
+    const run = runOnce(job, runId, deps, stopping.signal, check).finally(() => running.delete(key));
     running.set(key, run);
     return { runId };
   }
@@ -169,11 +172,18 @@ export async function runWithHeartbeat(
   }
 }
 
-async function runOnce(job: ImportJob, runId: string, deps: ImportSchedulerDeps, signal: AbortSignal): Promise<void> {
+async function runOnce(job: ImportJob, runId: string, deps: ImportSchedulerDeps, signal: AbortSignal, check?: (job: ImportJob) => Promise<string | null>): Promise<void> {
   let source: SqlSource | null = null;
   try {
+    // Opening makes no connection yet (the first read does), so a refused job never reaches its host.
     source = deps.openSource(job.source);
-    const report = await runWithHeartbeat(job, { store: deps.store, source, runId, signal, ...(deps.heartbeatMs ? { heartbeatMs: deps.heartbeatMs } : {}) });
+    const preflight = check
+      ? async () => {
+          const problem = await check(job);
+          if (problem) throw new Error(`refused before reading: ${problem}`);
+        }
+      : undefined;
+    const report = await runWithHeartbeat(job, { store: deps.store, source, runId, signal, ...(preflight ? { preflight } : {}), ...(deps.heartbeatMs ? { heartbeatMs: deps.heartbeatMs } : {}) });
     const level = report.status === 'succeeded' ? 'info' : 'error';
     deps.log[level]({ job: job.name, workspace: job.workspace, runId, rowsRead: report.rowsRead, rowsStored: report.rowsStored, rowsRejected: report.rowsRejected, error: report.error }, 'SQL import run');
   } catch (error) {

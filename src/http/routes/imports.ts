@@ -142,7 +142,7 @@ export function registerImportJobRoutes(app: FastifyInstance, deps: { store: Sto
     },
     async (request, reply) => {
       const { name } = request.params as { name: string };
-      const checked = jobOfRequest(request.body, name, request.workspaceId, deps.hostRule);
+      const checked = await jobOfRequest(request.body, name, request.workspaceId, deps.hostRule);
       if (!checked.ok) {
         return reply.code(400).send({ error: 'invalid_job', message: `the job has ${checked.problems.length} problem(s): ${checked.problems.join('; ')}`, problems: checked.problems });
       }
@@ -212,7 +212,7 @@ export function registerImportJobRoutes(app: FastifyInstance, deps: { store: Sto
 }
 
 /** The job a PUT describes: the body's fields, the path's name, the API key's workspace, checked like a job file. */
-function jobOfRequest(body: unknown, name: string, workspaceId: string, hostRule: ApiJobHostRule): { ok: true; job: ImportJob } | { ok: false; problems: string[] } {
+async function jobOfRequest(body: unknown, name: string, workspaceId: string, hostRule: ApiJobHostRule): Promise<{ ok: true; job: ImportJob } | { ok: false; problems: string[] }> {
   if (typeof body === 'string') return { ok: false, problems: ['/: the body must be a JSON object (the job), sent as Content-Type: application/json'] };
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, problems: ['/: the body must be a JSON object (the job)'] };
   const fields = body as Record<string, unknown>;
@@ -221,7 +221,7 @@ function jobOfRequest(body: unknown, name: string, workspaceId: string, hostRule
   if (fields.name !== undefined && fields.name !== name) problems.push(`/name: the job's name is the path's ("${name}"); leave it out or make them equal`);
   const parsed = parseImportJob({ ...fields, name, workspace: workspaceId });
   if (!parsed.ok) problems.push(...parsed.error);
-  const hostProblem = parsed.ok ? apiJobHostProblem(parsed.value.source.url, hostRule) : null;
+  const hostProblem = parsed.ok ? await apiJobHostProblem(parsed.value.source.url, hostRule) : null;
   if (hostProblem) problems.push(hostProblem);
   // A definition read back from GET carries the mask, not the password: storing it would break the next run.
   if (parsed.ok && parsed.value.source.url.includes('***') && redactSourceUrl(parsed.value.source.url) === parsed.value.source.url) {
