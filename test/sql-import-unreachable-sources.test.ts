@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
+import pino from 'pino';
 import { after, before, test } from 'node:test';
 import { listRuns, readCursor } from '../src/imports/import-state-table.ts';
 import { parseImportJob } from '../src/imports/job-config.ts';
 import { runImportJob } from '../src/imports/run-import-job.ts';
+import { startImportScheduler } from '../src/imports/schedule-import-jobs.ts';
 import { openSqlSource } from '../src/ingest/sql/open-sql-source.ts';
 import type { SqlSource } from '../src/ingest/sql/sql-source.ts';
 import type { Store } from '../src/store/db.ts';
@@ -127,6 +129,81 @@ for (const connector of CONNECTORS) {
     assert.deepEqual(uncaught, []);
   });
 }
+
+// PostgreSQL and MySQL run here, so their timeouts are shown against the
+// real servers too: a statement that outlasts queryTimeout fails the read.
+const OPEN_CONNECTORS = [
+  { dialect: 'postgres', silentUrl: (port: number) => `postgres://reader@127.0.0.1:${port}/crm?connectTimeout=1000`, realUrl: process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', sleep: 'SELECT pg_sleep(5) AS local_id' },
+  { dialect: 'mysql', silentUrl: (port: number) => `mysql://reader@127.0.0.1:${port}/crm?connectTimeout=1000`, realUrl: process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306/test', sleep: 'SELECT SLEEP(5) AS local_id' },
+] as const;
+
+for (const connector of OPEN_CONNECTORS) {
+  test(`${connector.dialect}: a source that accepts but never answers fails after connectTimeout; a pack slower than queryTimeout fails too`, async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    const source = openSqlSource({ name: 'shop', dialect: connector.dialect, url: connector.silentUrl(port) });
+    try {
+      const { ms, error } = await rejection(() => source.query(PACK, ['0']));
+      assert.match(error.message, /timeout|timed out|ETIMEDOUT/i);
+      assert.ok(ms >= 900 && ms < 5_000, `failed after ${ms} ms`);
+      assert.ok(sockets.size >= 1, 'it did reach the listener');
+    } finally {
+      await source.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+    const slow = openSqlSource({ name: 'shop', dialect: connector.dialect, url: `${connector.realUrl}${connector.realUrl.includes('?') ? '&' : '?'}queryTimeout=500` });
+    try {
+      const { ms, error } = await rejection(() => slow.query(connector.sleep, []));
+      assert.match(error.message, /timeout|timed out/i);
+      assert.ok(ms >= 400 && ms < 4_000, `failed after ${ms} ms`);
+    } finally {
+      await slow.close().catch(() => {});
+    }
+    assert.deepEqual(uncaught, []);
+  });
+}
+
+test('stopping the service does not wait past its limit for a run stuck on a silent source', async () => {
+  const sockets = new Set<Socket>();
+  const silent = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const { port } = silent.address() as { port: number };
+  await createWorkspace(store, 'stuck');
+  const parsed = parseImportJob({
+    name: 'stuck-customers',
+    workspace: 'stuck',
+    source: { name: 'shop', dialect: 'postgres', url: `postgres://reader@127.0.0.1:${port}/crm?connectTimeout=60000` },
+    entity: 'customers',
+    query: 'SELECT customer_id AS local_id FROM customers WHERE customer_id > {$last_id}',
+    mode: 'id',
+    cursorColumn: 'local_id',
+  });
+  assert.ok(parsed.ok);
+  const scheduler = startImportScheduler([parsed.value], { store, log: pino({ level: 'silent' }), openSource: openSqlSource, stopWaitMs: 500 });
+  try {
+    assert.ok(scheduler.runNow(parsed.value));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.ok(sockets.size >= 1, 'the run is connecting');
+    const started = Date.now();
+    await scheduler.stop();
+    assert.ok(Date.now() - started < 2_000, `stop took ${Date.now() - started} ms`);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  }
+  // the abandoned run ends (its connection gone) without crashing the process
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.deepEqual(uncaught, []);
+});
 
 test('a job whose MS SQL Server or Oracle URL cannot be used is refused when it is read, each problem named, never the password', () => {
   const job = (dialect: 'mssql' | 'oracle', url: string) =>

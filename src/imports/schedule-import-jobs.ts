@@ -16,6 +16,8 @@ export interface ImportSchedulerDeps {
   reloadEveryMs?: number;
   /** A stored (API) job's problem found just before it runs (its host may resolve elsewhere than when it was saved); null: it may run. */
   checkStoredJob?: (job: ImportJob) => Promise<string | null>;
+  /** How long stop() waits for runs in progress (default STOP_WAIT_MS). */
+  stopWaitMs?: number;
   /** How often a run in progress refreshes its heartbeat (default RUN_HEARTBEAT_MS). */
   heartbeatMs?: number;
 }
@@ -29,9 +31,11 @@ export interface ImportScheduler {
   runNow(job: ImportJob): { runId: string } | null;
   /** The service is stopping: no run starts any more. */
   readonly stopping: boolean;
-  /** Stops the schedules; runs in progress stop after the pack in hand, and this waits for them. */
+  /** Stops the schedules; runs in progress stop after the pack in hand, and this waits for them (at most stopWaitMs). */
   stop(): Promise<void>;
 }
+
+const STOP_WAIT_MS = 10_000;
 
 const keyOf = (job: { workspace: string; name: string }) => `${job.workspace}\u0000${job.name}`;
 
@@ -145,7 +149,16 @@ export function startImportScheduler(fileJobs: readonly ImportJob[], deps: Impor
       clearInterval(reloadTimer);
       await reloading.catch(() => {});
       for (const cron of [...fileCrons, ...[...storedCrons.values()].map((s) => s.cron)]) cron.stop();
-      await Promise.all([...running.values()]);
+      // Runs stop after the pack in hand; a pack stuck on a slow source (up to
+      // its queryTimeout) is not waited for past STOP_WAIT_MS: the process may
+      // then exit, its uncommitted pack rolls back, and the run shows
+      // 'interrupted' once its heartbeat is stale. The next run resumes after
+      // the last stored pack.
+      let waited: ReturnType<typeof setTimeout> | undefined;
+      const deadline = new Promise<void>((resolve) => (waited = setTimeout(resolve, deps.stopWaitMs ?? STOP_WAIT_MS)));
+      await Promise.race([Promise.all([...running.values()]), deadline]);
+      clearTimeout(waited);
+      if (running.size > 0) log.warn({ runs: running.size }, 'stopping without waiting longer for SQL import runs; their current pack is not stored and the next run resumes before it');
     },
   };
 }

@@ -1,13 +1,14 @@
 import { parseMssqlUrl } from './mssql-connection.ts';
 import { parseOracleUrl } from './oracle-connection.ts';
 import type { SqlDialect } from './sql-source.ts';
+import { takeTimeouts } from './source-timeouts.ts';
 
 /**
  * What is wrong with a job's source URL, checked when the job is read so a
  * bad one is refused with its reasons rather than failing each run. The
  * MS SQL Server and Oracle URLs are smartcom's own form (mssql-connection.ts,
  * oracle-connection.ts); PostgreSQL and MySQL URLs go to their drivers as
- * they are.
+ * they are, but for smartcom's two timeout options (source-timeouts.ts).
  */
 export function sourceUrlProblems(dialect: SqlDialect, url: string): string[] {
   switch (dialect) {
@@ -20,6 +21,11 @@ export function sourceUrlProblems(dialect: SqlDialect, url: string): string[] {
       return parsed.ok ? [] : parsed.error;
     }
     default:
-      return [];
+      try {
+        takeTimeouts(url);
+        return [];
+      } catch (error) {
+        return [(error as Error).message];
+      }
   }
 }

@@ -1,5 +1,6 @@
 import mysql from 'mysql2/promise';
 import type { SourceRow, SqlSource } from './sql-source.ts';
+import { takeTimeouts } from './source-timeouts.ts';
 
 /**
  * A MySQL / MariaDB source. Reads are server-side prepared statements
@@ -8,7 +9,16 @@ import type { SourceRow, SqlSource } from './sql-source.ts';
  * postgres-source.ts: the cursor must bind back to exactly what was read.
  */
 export function openMysqlSource(url: string): SqlSource {
-  const pool = mysql.createPool({ uri: url, connectionLimit: 2, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, decimalNumbers: false });
+  const timeouts = takeTimeouts(url);
+  const pool = mysql.createPool({
+    uri: timeouts.url,
+    connectionLimit: 2,
+    connectTimeout: timeouts.connectTimeoutMs,
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    decimalNumbers: false,
+  });
   // TIMESTAMP columns are shown in the session's zone: in a zone with
   // daylight saving, the hour repeated in autumn would give two instants one
   // text, and a cursor at it would lose or re-read rows. UTC has no such hour
@@ -19,7 +29,10 @@ export function openMysqlSource(url: string): SqlSource {
   return {
     dialect: 'mysql',
     async query(sql, params) {
-      const [rows] = await pool.execute(sql, params as unknown[] as (string | number | null)[]);
+      const [rows] = await pool.execute(
+        { sql, ...(timeouts.queryTimeoutMs > 0 ? { timeout: timeouts.queryTimeoutMs } : {}) },
+        params as unknown[] as (string | number | null)[],
+      );
       return rows as SourceRow[];
     },
     close: () => pool.end(),

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { SourceRow, SqlSource } from './sql-source.ts';
+import { takeTimeouts } from './source-timeouts.ts';
 
 // Dates, times and numerics come back as the server's own text: a cursor
 // value converted to a JS Date would lose microseconds (and, without a zone,
@@ -10,9 +11,18 @@ const exactTypes = {
   getTypeParser: ((oid: number, format?: string) => (AS_TEXT.has(oid) ? (text: string) => text : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
 };
 
-/** A PostgreSQL source: one small pool; each pack is one LIMITed query. */
+/** A PostgreSQL source: one small pool; each pack is one LIMITed query, within the source's timeouts. */
 export function openPostgresSource(url: string): SqlSource {
-  const pool = new pg.Pool({ connectionString: url, max: 2, types: exactTypes });
+  const timeouts = takeTimeouts(url);
+  const pool = new pg.Pool({
+    connectionString: timeouts.url,
+    max: 2,
+    types: exactTypes,
+    connectionTimeoutMillis: timeouts.connectTimeoutMs,
+    keepAlive: true,
+    // client side: a silent server never answers a statement_timeout either
+    ...(timeouts.queryTimeoutMs > 0 ? { query_timeout: timeouts.queryTimeoutMs } : {}),
+  });
   // An idle client's error (server restart) must not crash the process; the next query reports it.
   pool.on('error', () => {});
   return {
