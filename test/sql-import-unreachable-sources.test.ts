@@ -46,6 +46,24 @@ after(async () => {
   await storeDb?.drop();
 });
 
+/** A server that accepts connections and never says a word. */
+async function silentListener(): Promise<{ port: number; sockets: Set<Socket>; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const silent = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (silent.address() as { port: number }).port,
+    sockets,
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    },
+  };
+}
+
 /** How long `work` took, and what it rejected with (it must reject). */
 async function rejection(work: () => Promise<unknown>): Promise<{ ms: number; error: Error }> {
   const started = Date.now();
@@ -77,13 +95,7 @@ for (const connector of CONNECTORS) {
   });
 
   test(`${connector.dialect}: a source that accepts but never answers fails after the URL's connectTimeout`, async () => {
-    const sockets = new Set<Socket>();
-    const silent = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('error', () => {});
-    });
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const { port } = silent.address() as { port: number };
+    const { port, sockets, close } = await silentListener();
     const source = openSqlSource({ name: 'shop', dialect: connector.dialect, url: connector.url(port, '?connectTimeout=1000') });
     try {
       const { ms, error } = await rejection(() => source.query(PACK, ['0']));
@@ -92,8 +104,7 @@ for (const connector of CONNECTORS) {
       assert.ok(sockets.size >= 1, 'it did reach the listener');
     } finally {
       await source.close();
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => silent.close(resolve));
+      await close();
     }
     assert.deepEqual(uncaught, []);
   });
@@ -139,13 +150,7 @@ const OPEN_CONNECTORS = [
 
 for (const connector of OPEN_CONNECTORS) {
   test(`${connector.dialect}: a source that accepts but never answers fails after connectTimeout; a pack slower than queryTimeout fails too`, async () => {
-    const sockets = new Set<Socket>();
-    const silent = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('error', () => {});
-    });
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const { port } = silent.address() as { port: number };
+    const { port, sockets, close } = await silentListener();
     const source = openSqlSource({ name: 'shop', dialect: connector.dialect, url: connector.silentUrl(port) });
     try {
       const { ms, error } = await rejection(() => source.query(PACK, ['0']));
@@ -154,8 +159,7 @@ for (const connector of OPEN_CONNECTORS) {
       assert.ok(sockets.size >= 1, 'it did reach the listener');
     } finally {
       await source.close();
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => silent.close(resolve));
+      await close();
     }
     const slow = openSqlSource({ name: 'shop', dialect: connector.dialect, url: `${connector.realUrl}${connector.realUrl.includes('?') ? '&' : '?'}queryTimeout=500` });
     try {
@@ -170,13 +174,7 @@ for (const connector of OPEN_CONNECTORS) {
 }
 
 test('stopping the service does not wait past its limit for a run stuck on a silent source', async () => {
-  const sockets = new Set<Socket>();
-  const silent = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => {});
-  });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  const { port } = silent.address() as { port: number };
+  const { port, sockets, close } = await silentListener();
   await createWorkspace(store, 'stuck');
   const parsed = parseImportJob({
     name: 'stuck-customers',
@@ -197,8 +195,7 @@ test('stopping the service does not wait past its limit for a run stuck on a sil
     await scheduler.stop();
     assert.ok(Date.now() - started < 2_000, `stop took ${Date.now() - started} ms`);
   } finally {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => silent.close(resolve));
+    await close();
   }
   // the abandoned run ends (its connection gone) without crashing the process
   await new Promise((resolve) => setTimeout(resolve, 300));
