@@ -204,6 +204,15 @@ export function registerSqlImportScenarios(createSource: () => Promise<SourceDat
     assert.equal(await events(j.workspace), 22);
   });
 
+  test("a query written as in the seed, ending with ';' or with a line comment, runs", async () => {
+    const table = await customersTable([{ from: 1, to: 3, at: '2026-01-01 10:00:00' }]);
+    for (const ending of [';', ' -- members only\n']) {
+      const j = await job({ query: `SELECT customer_id AS local_id, f_name AS first_name FROM ${table} WHERE customer_id > {$last_id}${ending}`, mode: 'id', cursorColumn: 'local_id' });
+      const report = await run(j);
+      assert.deepEqual([report.status, report.rowsStored, report.error], ['succeeded', 3, null], JSON.stringify(ending));
+    }
+  });
+
   test('a cursor value trying SQL injection is only a value', async () => {
     const table = await customersTable([{ from: 1, to: 5, at: '2026-01-01 10:00:00' }]);
     const j = await job({ query: `SELECT ext_id AS local_id, f_name AS first_name FROM ${table} WHERE ext_id > {$cursor}`, mode: 'id', cursorColumn: 'local_id' });

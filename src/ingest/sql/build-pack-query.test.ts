@@ -67,3 +67,13 @@ test('the count of rows to read has the pack query\'s conditions and parameters,
     assert.doesNotMatch(count.sql, /ORDER BY|LIMIT|FETCH/, dialect);
   }
 });
+
+test("the seed's trailing semicolon is dropped, and a trailing line comment cannot swallow the wrapping", () => {
+  const withSemicolon = spec('mysql', { query: 'SELECT customer_id AS local_id FROM customers WHERE customer_id > {$last_id};  \n', mode: 'id', cursorColumn: 'local_id', packSize: 10 });
+  assert.equal(buildPackQuery(withSemicolon, null, '0').sql, 'SELECT * FROM (SELECT customer_id AS local_id FROM customers WHERE customer_id > ?) smartcom_src ORDER BY local_id LIMIT 10');
+  const withComment = spec('postgres', { query: 'SELECT customer_id AS local_id FROM customers WHERE customer_id > {$last_id} -- the loyalty members', mode: 'id', cursorColumn: 'local_id', packSize: 10 });
+  assert.equal(
+    buildPackQuery(withComment, null, '0').sql,
+    'SELECT * FROM (SELECT customer_id AS local_id FROM customers WHERE customer_id > $1 -- the loyalty members\n) smartcom_src ORDER BY local_id LIMIT 10',
+  );
+});

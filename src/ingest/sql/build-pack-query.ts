@@ -93,7 +93,12 @@ function rowsAfter(spec: PackQuerySpec, cursor: PackCursor | null, startFrom: st
     params.push(value);
     return placeholderOf(spec.dialect, params.length);
   };
-  const inner = spec.query.replace(PLACEHOLDER, () => param(cursor?.value ?? startFrom));
+  // The query is wrapped: a trailing ";" (the seed's example ends with one)
+  // would end the statement inside the parentheses, and a trailing "-- note"
+  // would comment out the closing one, so the first goes and the second gets
+  // a line of its own.
+  const inner = spec.query.replace(/[\s;]+$/, '').replace(PLACEHOLDER, () => param(cursor?.value ?? startFrom));
+  const close = /--/.test(stripLiterals(inner)) ? '\n)' : ')';
   const c = spec.cursorColumn;
   const conditions: string[] = [];
   if (cursor) {
@@ -102,7 +107,7 @@ function rowsAfter(spec: PackQuerySpec, cursor: PackCursor | null, startFrom: st
   }
   if (spec.tenant) conditions.push(`${spec.tenant.column} = ${param(spec.tenant.value)}`);
   const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
-  return { from: `FROM (${inner}) smartcom_src${where}`, params };
+  return { from: `FROM (${inner}${close} smartcom_src${where}`, params };
 }
 
 function placeholderOf(dialect: SqlDialect, n: number): string {
