@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { saveStoredJob } from '../src/imports/import-jobs-table.ts';
+import { parseImportJob } from '../src/imports/job-config.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { openPostgresStore } from '../src/store/postgres-store.ts';
 import { createWorkspace } from '../src/workspaces/workspaces.ts';
@@ -73,4 +75,29 @@ test('--no-count shows rows and rate without a total; nothing new reads nothing'
   assert.match(lines.at(-1)!, /^shop-customers 100 rows, [\d,]+ rows\/s, elapsed \d+:\d\d \(stored 100, rejected 0\)$/);
   const again = await importRun();
   assert.deepEqual([again.report.rowsRead, again.lines], [0, ['shop-customers [####################] 100% 0/0 rows, ETA now, 0 rows/s, elapsed 0:00 (stored 0, rejected 0)']]);
+});
+
+test('a job file named like a job defined over the API is refused: it would move that job\'s cursor', async () => {
+  const parsed = parseImportJob({
+    name: 'shop-customers',
+    workspace: 'cli-import',
+    source: { name: 'other', dialect: 'postgres', url: source.url },
+    entity: 'customers',
+    query: 'SELECT customer_id AS local_id FROM shop_customers WHERE customer_id > {$last_id}',
+    mode: 'id',
+    cursorColumn: 'local_id',
+  });
+  assert.ok(parsed.ok);
+  const db = openPostgresStore(store.url, 1);
+  try {
+    await saveStoredJob(db, parsed.value);
+  } finally {
+    await db.close();
+  }
+  const failed = await importRun().then(
+    () => assert.fail('the run went ahead'),
+    (e: { code: number; stderr: string }) => e,
+  );
+  assert.equal(failed.code, 1);
+  assert.match(failed.stderr, /job shop-customers of workspace cli-import is defined over the HTTP API; a job file of the same name would share its cursor/);
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Config } from '../config/config.ts';
-import { listStoredJobs } from '../imports/import-jobs-table.ts';
+import { listStoredJobs, readStoredJob } from '../imports/import-jobs-table.ts';
 import { parseImportJob, redactedJob } from '../imports/job-config.ts';
 import { runWithHeartbeat } from '../imports/schedule-import-jobs.ts';
 import { openSqlSource } from '../ingest/sql/open-sql-source.ts';
@@ -30,6 +30,13 @@ export function registerImportCommands(program: Command, config: () => Config): 
       });
       try {
         if (!(await workspaceExists(store, job.workspace))) throw new Error(`no workspace "${job.workspace}"`);
+        // A job's cursor is kept under its name: a file named like an API job would move that job's cursor.
+        if (await readStoredJob(store, job.workspace, job.name)) {
+          throw new Error(
+            `job ${job.name} of workspace ${job.workspace} is defined over the HTTP API; a job file of the same name would share its cursor. ` +
+              `Give the file's job another name, or run the API job (POST /v1/imports/jobs/${job.name}/runs).`,
+          );
+        }
         const started = performance.now();
         const show = progressPrinter();
         const report = await runWithHeartbeat(job, {

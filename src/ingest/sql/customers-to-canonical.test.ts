@@ -53,6 +53,16 @@ test('rows without local_id or with an impossible date are rejected with the rea
   assert.equal(normaliseDate('06.05.2020', false), null);
 });
 
+test("MySQL's zero dates are no date: the row is kept, the field empty", () => {
+  for (const zero of ['0000-00-00', '0000-00-00 00:00:00', '1980-02-00']) {
+    const mapped = customerRowToCanonical({ ...seedRow, birth_date: zero, register_date: zero }, context);
+    assert.ok(mapped.ok, zero);
+    assert.ok(mapped.value.change.kind === 'profileDetailsChanged');
+    const fields = Object.fromEntries(mapped.value.change.fields.map((f) => [f.name, f.value]));
+    assert.deepEqual([fields.birth_date, fields.register_date, fields.email], [null, null, 'ann@example.com'], zero);
+  }
+});
+
 test('a row with a NUL character (MySQL text may hold one; the store cannot) is a rejected row, not a failed pack', () => {
   assert.deepEqual(customerRowToCanonical({ ...seedRow, city: 'Mos\u0000cow' }, context), { ok: false, error: 'city contains a NUL character' });
 });

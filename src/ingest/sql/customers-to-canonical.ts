@@ -1,6 +1,6 @@
 import type { CanonicalEvent, CustomerIdentifier, ProfileField } from '../../events/canonical.ts';
 import { fail, ok, type Result } from '../../result.ts';
-import { columnWithNul, normaliseDate, textOf } from './row-values.ts';
+import { columnWithNul, isZeroDate, normaliseDate, textOf } from './row-values.ts';
 import type { SourceRow } from './sql-source.ts';
 import { sqlCustomerRef, sqlRowEvent, type SqlRowContext } from './sql-event.ts';
 
@@ -41,7 +41,8 @@ export function customerRowToCanonical(row: SourceRow, context: SqlRowContext): 
   const fields: ProfileField[] = [];
   for (const column of CUSTOMER_COLUMNS) {
     if (!(column in row)) continue;
-    const raw = textOf(row[column]);
+    const cell = textOf(row[column]);
+    const raw = cell !== null && DATE_COLUMNS.has(column) && isZeroDate(cell) ? null : cell;
     if (raw !== null && DATE_COLUMNS.has(column)) {
       const date = normaliseDate(raw, column === 'birth_date');
       if (date === null) return fail(`unparseable ${column} "${raw.slice(0, 40)}"`);

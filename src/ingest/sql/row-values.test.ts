@@ -33,6 +33,9 @@ test('instants are ISO UTC; a plain date is its midnight UTC; an impossible date
   assert.equal(instantOf('2026-11-22'), '2026-11-22T00:00:00.000Z');
   assert.equal(instantOf('2026-02-30'), undefined);
   assert.equal(instantOf(''), null);
+  // MySQL's zero dates mean "no date"
+  assert.equal(instantOf('0000-00-00 00:00:00'), null);
+  assert.equal(instantOf('2026-11-00'), null);
 });
 
 test('a NUL character is found in any text column', () => {

@@ -65,10 +65,21 @@ export function normaliseDate(text: string, dateOnly: boolean): string | null {
   return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
 
-/** An instant (ISO, UTC) from a date/time cell: null when empty, `undefined` when not a real date. */
+/**
+ * MySQL's way of writing "no date": the zero date (0000-00-00, with or
+ * without a zero time) and dates with a zero month or day (1980-02-00),
+ * which legacy schemas use instead of NULL. They read as no value, not as
+ * a row to reject.
+ */
+export function isZeroDate(text: string): boolean {
+  const parts = /^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])/.exec(text);
+  return parts !== null && (Number(parts[1]) === 0 || Number(parts[2]) === 0 || Number(parts[3]) === 0);
+}
+
+/** An instant (ISO, UTC) from a date/time cell: null when empty or a zero date, `undefined` when not a real date. */
 export function instantOf(value: unknown): string | null | undefined {
   const text = textOf(value);
-  if (text === null) return null;
+  if (text === null || isZeroDate(text)) return null;
   const normal = normaliseDate(text, false);
   if (normal === null) return undefined;
   return normal.length === 10 ? `${normal}T00:00:00.000Z` : normal;
