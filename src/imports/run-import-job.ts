@@ -108,6 +108,7 @@ export async function runImportJob(job: ImportJob, deps: ImportDeps): Promise<Ru
               receivedAt: now().toISOString(),
               cursorColumn: job.cursorColumn,
               keyColumn: job.keyColumn,
+              tenantColumn: job.tenant?.column,
             });
             const outcome = await applyEventsInTransaction(tx, job.workspace, events);
             counted.stored += outcome.applied;

@@ -43,6 +43,9 @@ export interface PurchaseView {
   amount: number | null;
   occurredAt: string | null;
   operationType: string | null;
+  /** The identifier presented at the till (a card number, a phone): Loymax's `identity`, an import's `card_number`. */
+  identity: string | null;
+  cashierIdentifier: string | null;
   merchant: { id: string | null; uid: string | null; code: string | null; deviceCode: string | null; description: string | null; locationId: string | null };
   partnerId: string | null;
   brandId: string | null;
@@ -130,6 +133,8 @@ function toPurchaseView(r: Record<string, unknown>): PurchaseView {
     amount: num(r.amount),
     occurredAt: isoOrNull(r.occurred_at),
     operationType: str(r.operation_type),
+    identity: str(r.identity),
+    cashierIdentifier: str(r.cashier_identifier),
     merchant: {
       id: str(r.merchant_id),
       uid: str(r.merchant_uid),

@@ -1,5 +1,5 @@
 import { fail, ok, type Result } from '../../result.ts';
-import { booleanOf, columnWithNul, instantOf, numberOf, textOf } from './row-values.ts';
+import { booleanOf, columnWithNul, instantOf, isZeroDate, numberOf, textOf } from './row-values.ts';
 import type { SourceRow } from './sql-source.ts';
 
 /**
@@ -50,7 +50,10 @@ export function readRequiredColumns<S extends Record<string, ColumnSpec>, R exte
   required: readonly R[],
 ): Result<ColumnValues<S> & { [K in R]: NonNullable<ColumnValues<S>[K]> }, string> {
   for (const name of required) {
-    if (textOf(row[specs[name]!.column]) === null) return fail(`missing ${specs[name]!.column}`);
+    const spec = specs[name]!;
+    const text = textOf(row[spec.column]);
+    if (text === null) return fail(`missing ${spec.column}`);
+    if (spec.type === 'instant' && isZeroDate(text)) return fail(`missing ${spec.column} (the zero date "${text}" is no date)`);
   }
   const withNul = columnWithNul(row);
   if (withNul !== undefined) return fail(`${withNul} contains a NUL character`);

@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { mapSourceRows } from './map-source-rows.ts';
+
+const context = { entity: 'events' as const, workspaceId: 'acme', sourceName: 'shop', receivedAt: '2026-11-22T00:00:00.000Z', cursorColumn: 'local_id', keyColumn: 'local_id' };
+const row = { local_id: 7, customer_id: 1001, event_type: 'review', date: '2026-05-06 07:08:09', rating: 5, user_id: 'acme-corp' };
+const attributesOf = (tenantColumn: string | undefined) => {
+  const { events, rejections } = mapSourceRows([row], { ...context, tenantColumn });
+  assert.deepEqual(rejections, []);
+  const change = events[0]!.change;
+  assert.ok(change.kind === 'customerEventRecorded');
+  return change.attributes;
+};
+
+test("the tenant filter's column is not part of the row's data (the seed's user_id)", () => {
+  assert.deepEqual(attributesOf('user_id'), { rating: '5' });
+  assert.deepEqual(attributesOf(undefined), { rating: '5', user_id: 'acme-corp' });
+  // a tenant column that is also the cursor or key column stays: the row's version and name need it
+  assert.equal(mapSourceRows([row], { ...context, tenantColumn: 'local_id' }).events.length, 1);
+});
