@@ -240,6 +240,30 @@ test("a stored job that points at smartcom's own store, however spelled, is refu
   await deleteStoredJob(svc.service.store, 'default', name, true);
 });
 
+test('run reports page latest first: following nextPage lists each run once', async () => {
+  const table = await customersTable(2);
+  const name = fresh('paged');
+  assert.equal((await call('PUT', `/v1/imports/jobs/${name}`, jobBody(table))).status, 201);
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const started = await call('POST', `/v1/imports/jobs/${name}/runs`);
+    assert.equal(started.status, 202, started.text);
+    await waitForRun(started.body.runId);
+    ids.unshift(started.body.runId);
+  }
+  const seen: string[] = [];
+  let query = '';
+  for (let pages = 0; pages < 5; pages++) {
+    const page = await call('GET', `/v1/imports/runs?job=${name}&limit=2${query}`);
+    assert.equal(page.status, 200, page.text);
+    seen.push(...page.body.runs.map((r: { id: string }) => r.id));
+    if (!page.body.nextPage) break;
+    query = `&beforeStartedAt=${encodeURIComponent(page.body.nextPage.beforeStartedAt)}&beforeId=${encodeURIComponent(page.body.nextPage.beforeId)}`;
+  }
+  assert.deepEqual(seen, ids);
+  assert.equal((await call('GET', `/v1/imports/runs?beforeId=x`)).status, 400);
+});
+
 test('a job created over the API is scheduled at once, without a restart; deleted, its schedule stops', async () => {
   const table = await customersTable(4);
   const name = fresh('cron');

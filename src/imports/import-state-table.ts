@@ -155,10 +155,18 @@ export interface RunReport {
 // status as the reader should see it: the store cannot know a process died, the heartbeat's age can.
 const REPORT_COLUMNS = `*, (status = 'running' AND COALESCE(heartbeat_at, started_at) < now() - make_interval(secs => ${RUN_STALE_AFTER_MS / 1000})) AS stale`;
 
-export async function listRuns(db: Queryable, workspaceId: string, options: { job?: string | undefined; limit: number }): Promise<RunReport[]> {
+/** Runs, latest first; a page after `before` (the last run of the previous page: its start and id) when given. */
+export async function listRuns(
+  db: Queryable,
+  workspaceId: string,
+  options: { job?: string | undefined; limit: number; before?: { startedAt: string; id: string } | undefined },
+): Promise<RunReport[]> {
   const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT ${REPORT_COLUMNS} FROM sql_import_runs WHERE workspace_id = $1 AND ($2::text IS NULL OR job = $2) ORDER BY started_at DESC, id LIMIT $3`,
-    [workspaceId, options.job ?? null, options.limit],
+    `SELECT ${REPORT_COLUMNS} FROM sql_import_runs
+      WHERE workspace_id = $1 AND ($2::text IS NULL OR job = $2)
+        AND ($4::timestamptz IS NULL OR started_at < $4::timestamptz OR (started_at = $4::timestamptz AND id > $5::text))
+      ORDER BY started_at DESC, id LIMIT $3`,
+    [workspaceId, options.job ?? null, options.limit, options.before?.startedAt ?? null, options.before?.id ?? null],
   );
   return rows.map(reportOf);
 }

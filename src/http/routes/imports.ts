@@ -12,6 +12,8 @@ const HouseError = Type.Object({ error: Type.String(), message: Type.String() })
 const RunsQuery = Type.Object({
   job: Type.Optional(Type.String({ minLength: 1, maxLength: 63, description: 'only this job' })),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+  beforeStartedAt: Type.Optional(Type.String({ format: 'date-time', description: 'Page: runs after this one in the list (nextPage.beforeStartedAt)' })),
+  beforeId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'with beforeStartedAt: the run id of nextPage' })),
 });
 const JobParams = Type.Object({ name: Type.String({ pattern: ImportJobSchema.properties.name.pattern!, description: 'the job id in the workspace' }) });
 const JobBody = Type.Omit(ImportJobSchema, ['name', 'workspace'], {
@@ -47,9 +49,15 @@ export function registerImportRoutes(app: FastifyInstance, deps: { store: Store 
         security,
       },
     },
-    async (request) => {
-      const query = request.query as { job?: string; limit: number };
-      return { runs: await listRuns(deps.store, request.workspaceId, { job: query.job, limit: query.limit }) };
+    async (request, reply) => {
+      const query = request.query as { job?: string; limit: number; beforeStartedAt?: string; beforeId?: string };
+      if ((query.beforeStartedAt === undefined) !== (query.beforeId === undefined)) {
+        return reply.code(400).send({ error: 'invalid_request', message: 'beforeStartedAt and beforeId go together (nextPage gives both)' });
+      }
+      const before = query.beforeStartedAt !== undefined && query.beforeId !== undefined ? { startedAt: query.beforeStartedAt, id: query.beforeId } : undefined;
+      const runs = await listRuns(deps.store, request.workspaceId, { job: query.job, limit: query.limit, before });
+      const last = runs.length === query.limit ? runs[runs.length - 1] : undefined;
+      return { runs, nextPage: last ? { beforeStartedAt: last.startedAt, beforeId: last.id } : null };
     },
   );
 
