@@ -141,3 +141,18 @@ test('a fixed message replayed from the error queue is applied', async () => {
   await t.publisher.publish([{ body: registration(620), messageId: 'fixable' }]);
   await waitFor('applied', async () => (await t.get('/v1/customers/620')).status === 200);
 });
+
+test('a replay to a queue that does not exist fails and leaves every entry in the error queue', async () => {
+  await t.publisher.publish([{ routingKey: 'customer.registration.begin', body: '{"eventCode":"OnBeginRegistration"}', messageId: 'kept' }]);
+  await waitFor('rejected', async () => (await queueDepth(t.topology.errorQueue)) === 1);
+  const connection = await amqp.connect(TEST_AMQP_URL);
+  try {
+    const channel = await connection.createConfirmChannel();
+    channel.on('error', () => {});
+    await assert.rejects(replayErrorEntries(channel, t.topology.errorQueue, `${t.topology.queue}.missing`, 100), /NOT_FOUND|no queue/);
+  } finally {
+    await connection.close().catch(() => {});
+  }
+  assert.equal(await queueDepth(t.topology.errorQueue), 1);
+  assert.deepEqual((await drainQueue(t.topology.errorQueue)).map((m) => m.properties.messageId), ['kept']);
+});

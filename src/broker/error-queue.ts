@@ -161,6 +161,11 @@ async function takeEntries(channel: Channel, errorQueue: string, limit: number, 
       for (const message of passed) channel.nack(message, false, true);
       await ackLanded(channel, errorQueue);
     },
+    /** Hands every taken entry back: nothing leaves the error queue. */
+    async giveBack(): Promise<void> {
+      for (const message of [...picked, ...passed]) channel.nack(message, false, true);
+      await ackLanded(channel, errorQueue);
+    },
   };
 }
 
@@ -172,6 +177,19 @@ async function takeEntries(channel: Channel, errorQueue: string, limit: number, 
  * republication. Returns how many were replayed.
  */
 export async function replayErrorEntries(channel: ConfirmChannel, errorQueue: string, queue: string, limit: number, filter: ErrorEntryFilter = {}): Promise<number> {
+  // A queue that does not exist would take nothing, yet confirm every message: the entries would be acked away.
+  await channel.checkQueue(queue);
+  const returned: string[] = [];
+  const onReturn = (message: Message) => returned.push(message.properties.messageId ?? '(no message-id)');
+  channel.on('return', onReturn);
+  try {
+    return await replayTaken(channel, errorQueue, queue, limit, filter, returned);
+  } finally {
+    channel.off('return', onReturn);
+  }
+}
+
+async function replayTaken(channel: ConfirmChannel, errorQueue: string, queue: string, limit: number, filter: ErrorEntryFilter, returned: readonly string[]): Promise<number> {
   const taken = await takeEntries(channel, errorQueue, limit, filter);
   for (const message of taken.picked) {
     const headers = { ...((message.properties.headers ?? {}) as Record<string, unknown>) };
@@ -179,6 +197,7 @@ export async function replayErrorEntries(channel: ConfirmChannel, errorQueue: st
     for (const name of Object.values(ERROR_HEADERS)) delete headers[name];
     channel.sendToQueue(queue, message.content, {
       persistent: true,
+      mandatory: true,
       contentType: message.properties.contentType,
       messageId: message.properties.messageId,
       headers: {
@@ -190,6 +209,10 @@ export async function replayErrorEntries(channel: ConfirmChannel, errorQueue: st
     });
   }
   await channel.waitForConfirms();
+  if (returned.length > 0) {
+    await taken.giveBack();
+    throw new Error(`${queue} did not take ${returned.length} replayed message(s) (${returned.slice(0, 5).join(', ')}); every entry stays in ${errorQueue}`);
+  }
   await taken.settle();
   return taken.picked.length;
 }

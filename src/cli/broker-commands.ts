@@ -12,6 +12,9 @@ async function withChannel<T>(config: Config, fn: (channel: amqp.ConfirmChannel)
   const connection = await amqp.connect(brokerUrlOf(config));
   try {
     const channel = await connection.createConfirmChannel();
+    // A broker's refusal (a queue that does not exist) rejects the call in hand; as an event too it would crash the command.
+    channel.on('error', () => {});
+    connection.on('error', () => {});
     return await fn(channel);
   } finally {
     await connection.close().catch(() => {});
