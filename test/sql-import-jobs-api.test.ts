@@ -36,7 +36,8 @@ before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'smartcom-jobs-'));
   writeFileSync(join(dir, 'file-job.json'), JSON.stringify({ ...jobBody(table), name: fileJob.name, workspace: 'default' }));
   try {
-    svc = await startTestService({ sqlImportReloadMs: 3_600_000, sqlImportJobsDir: dir });
+    // The sources run on the store's own server here: the operator allows it (without the list, API jobs may not reach it).
+    svc = await startTestService({ sqlImportReloadMs: 3_600_000, sqlImportJobsDir: dir, sqlImportApiHosts: '127.0.0.1,127.1' });
   } finally {
     rmSync(dir, { recursive: true });
   }
@@ -296,7 +297,7 @@ test('a second service process picks a new job up by its periodic re-read; kille
   assert.ok(parsed.ok);
   await saveStoredJob(svc.service.store, parsed.value);
   try {
-    const child = spawnService({ databaseUrl: svc.database.url, amqpUrl: '', topology: svc.topology, env: { SQL_IMPORT_RELOAD_MS: '200', BONUS_WORKER: 'false' } });
+    const child = spawnService({ databaseUrl: svc.database.url, amqpUrl: '', topology: svc.topology, env: { SQL_IMPORT_RELOAD_MS: '200', BONUS_WORKER: 'false', SQL_IMPORT_API_HOSTS: '127.0.0.1,127.1' } });
     children.push(child);
     const inFlight = await waitFor(
       'the child to store a pack',

@@ -4,27 +4,45 @@ import { test } from 'node:test';
 import { apiJobHostProblem, parseAllowedHosts } from './api-job-hosts.ts';
 
 const open = { allowedHosts: [], storeUrl: 'postgres://smartcom:pw@127.0.0.1:5432/smartcom' };
+const problem = async (url: string, rule = open) => (await apiJobHostProblem(url, rule)) ?? '';
 
 test("an API job may not read smartcom's own store, nor connect through a socket", async () => {
-  assert.match((await apiJobHostProblem('postgres://reader@localhost/smartcom', open)) ?? '', /own store/);
-  assert.match((await apiJobHostProblem('postgresql://x:y@127.0.0.1:5432/smartcom?sslmode=disable', open)) ?? '', /own store/);
-  assert.match((await apiJobHostProblem('postgres://reader@db.shop/crm?host=/var/run/postgresql', open)) ?? '', /host parameter/);
-  assert.match((await apiJobHostProblem('mysql://root@db.shop/crm?socketPath=/run/mysqld/mysqld.sock', open)) ?? '', /socketPath|socketpath/i);
-  assert.equal(await apiJobHostProblem('postgres://reader@127.0.0.1:5432/crm', open), null, "another database on the same server is the retailer's");
+  assert.match(await problem('postgres://reader@localhost/smartcom'), /own store/);
+  assert.match(await problem('postgresql://x:y@127.0.0.1:5432/smartcom?sslmode=disable'), /own store/);
+  assert.match(await problem('postgres://reader@db.shop/crm?host=/var/run/postgresql'), /host parameter/);
+  assert.match(await problem('mysql://root@db.shop/crm?socketPath=/run/mysqld/mysqld.sock'), /socketPath|socketpath/i);
   assert.equal(await apiJobHostProblem('mysql://reader@127.0.0.1:3306/smartcom', open), null);
 });
 
-test('the store is recognised however its address is spelled', async () => {
+test("without an allow-list, not even another database of the store's server; with it, that server's other databases", async () => {
+  assert.match(await problem('postgres://reader@127.0.0.1:5432/crm'), /own database server/);
+  const listed = { allowedHosts: ['127.0.0.1'], storeUrl: open.storeUrl };
+  assert.equal(await apiJobHostProblem('postgres://reader@127.0.0.1:5432/crm', listed), null);
+  assert.match(await problem('postgres://reader@127.0.0.1:5432/smartcom', listed), /own store/);
+  assert.equal(await apiJobHostProblem('postgres://reader@127.1:5433/crm', open), null, 'another server (port) on this machine');
+});
+
+test('the store is recognised however its address is spelled, and when it is reached through a socket', async () => {
   const ownAddress = Object.values(networkInterfaces()).flatMap((list) => list ?? []).find((i) => i.family === 'IPv4' && !i.internal)?.address;
-  const spellings = ['127.1', '0.0.0.0', '[::ffff:127.0.0.1]', '[::1]', '127.0.0.2', ...(ownAddress ? [ownAddress] : [])];
-  for (const host of spellings) {
-    assert.match((await apiJobHostProblem(`postgres://postgres@${host}:5432/smartcom`, open)) ?? '', /own store/, host);
+  for (const host of ['127.1', '0.0.0.0', '[::ffff:127.0.0.1]', '[::1]', '127.0.0.2', ...(ownAddress ? [ownAddress] : [])]) {
+    assert.match(await problem(`postgres://postgres@${host}:5432/smartcom`), /own store/, host);
   }
-  assert.equal(await apiJobHostProblem('postgres://postgres@127.1:5433/smartcom', open), null, 'another server (port) on this machine');
+  const overSocket = { allowedHosts: [], storeUrl: 'postgres://smartcom@/smartcom?host=/var/run/postgresql' };
+  assert.match(await problem('postgres://reader@127.0.0.1:5432/smartcom', overSocket), /own store/);
+});
+
+test('an API job names its user and database, and uses no option that could point elsewhere or read a file', async () => {
+  assert.match(await problem('postgres://127.0.0.1:5432'), /names its user and database/);
+  assert.match(await problem('postgres://reader@db.shop'), /names its user and database/);
+  for (const option of ['sslkey=/dev/zero', 'sslrootcert=/etc/passwd', 'user=smartcom', 'port=5432', 'options=-c%20search_path%3Dx']) {
+    assert.match(await problem(`postgres://reader@db.shop/crm?${option}`), /not allowed in a job defined over the API/, option);
+  }
+  assert.match(await problem('mysql://reader@db.shop/crm?localInfile=true'), /localInfile not allowed/);
+  assert.equal(await apiJobHostProblem('postgres://reader:pw@db.shop.example/crm?sslmode=require&queryTimeout=600000', open), null);
 });
 
 test('with an allow-list, only its hosts', async () => {
   const rule = { allowedHosts: parseAllowedHosts(' DB.shop.example , crm.internal '), storeUrl: undefined };
   assert.equal(await apiJobHostProblem('mssql://reader:pw@db.shop.example/crm', rule), null);
-  assert.match((await apiJobHostProblem('oracle://reader:pw@evil.example:1521/XE', rule)) ?? '', /evil\.example is not one API jobs may read/);
+  assert.match(await problem('oracle://reader:pw@evil.example:1521/XE', rule), /evil\.example is not one API jobs may read/);
 });

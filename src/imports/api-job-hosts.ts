@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { networkInterfaces } from 'node:os';
+import { networkInterfaces, userInfo } from 'node:os';
 import { parse as parsePostgresUrl } from 'pg-connection-string';
 
 /**
@@ -21,13 +21,32 @@ export function parseAllowedHosts(list: string | undefined): string[] {
   return (list ?? '').split(',').map((host) => host.trim().toLowerCase()).filter((host) => host !== '');
 }
 
+// The URL options an API job may use. Anything else could name another
+// host, user or database than the URL shows, a file on smartcom's machine
+// (the pg driver reads sslkey/sslcert/sslrootcert files; mysql2 can load
+// local files), so only these are accepted (lower-cased).
+const ALLOWED_OPTIONS: Readonly<Record<string, ReadonlySet<string>>> = {
+  postgres: new Set(['sslmode', 'application_name', 'connecttimeout', 'querytimeout']),
+  mysql: new Set(['ssl', 'charset', 'connecttimeout', 'querytimeout']),
+};
+
+function dialectOfUrl(url: URL): 'postgres' | 'mysql' | 'other' {
+  const scheme = url.protocol.replace(/:$/, '').toLowerCase();
+  if (scheme === 'postgres' || scheme === 'postgresql') return 'postgres';
+  if (scheme === 'mysql' || scheme === 'mariadb') return 'mysql';
+  return 'other'; // MS SQL Server and Oracle URLs are smartcom's own form, every option checked (check-source-url.ts)
+}
+
 /**
  * The problem with an API job's source URL, or null when it may be read.
  * Checked when the job is saved and again before each run (a name can
- * resolve elsewhere later). The store is recognised by where its name
- * resolves, not by how it is spelled: 127.1, 0.0.0.0, ::ffff:127.0.0.1 and
- * this machine's own addresses are all "this machine"; and by the database
- * the PostgreSQL driver would really use (query parameters included).
+ * resolve elsewhere later). Without SQL_IMPORT_API_HOSTS, no API job may
+ * reach the store's database server at all (with the server's trust or a
+ * superuser, a job's query could read its files or other databases);
+ * with it, only the listed hosts, and never the store's own database. The
+ * server is recognised by where its name resolves, not by how it is
+ * spelled: 127.1, 0.0.0.0, ::ffff:127.0.0.1 and this machine's own
+ * addresses are all "this machine".
  */
 export async function apiJobHostProblem(sourceUrl: string, rule: ApiJobHostRule): Promise<string | null> {
   let url: URL;
@@ -37,34 +56,57 @@ export async function apiJobHostProblem(sourceUrl: string, rule: ApiJobHostRule)
     return null; // not a URL: the job check names that problem
   }
   const host = url.hostname.toLowerCase();
-  const socketParams = ['host', 'hostaddr', 'socketpath', 'socket'].filter((name) => [...url.searchParams.keys()].some((key) => key.toLowerCase() === name));
+  const optionNames = [...url.searchParams.keys()];
+  const socketParams = ['host', 'hostaddr', 'socketpath', 'socket'].filter((name) => optionNames.some((key) => key.toLowerCase() === name));
   if (host === '' || socketParams.length > 0) {
     return `/source/url: a job defined over the API names its server by host name (no socket, no ${socketParams.join('/') || 'empty host'} parameter)`;
+  }
+  const dialect = dialectOfUrl(url);
+  const allowed = dialect === 'other' ? undefined : ALLOWED_OPTIONS[dialect];
+  const refused = allowed ? optionNames.filter((name) => !allowed.has(name.toLowerCase())) : [];
+  if (refused.length > 0) return `/source/url: option(s) ${[...new Set(refused)].join(', ')} not allowed in a job defined over the API (allowed: ${[...allowed!].join(', ')})`;
+  if (dialect === 'postgres' && (url.username === '' || url.pathname.replace(/^\//, '') === '')) {
+    return '/source/url: a job defined over the API names its user and database in the URL (postgres://user:password@host/database)';
   }
   if (rule.allowedHosts.length > 0 && !rule.allowedHosts.includes(host)) {
     return `/source/url: host ${host} is not one API jobs may read (SQL_IMPORT_API_HOSTS: ${rule.allowedHosts.join(', ')})`;
   }
-  if (rule.storeUrl && (await isStoreDatabase(sourceUrl, rule.storeUrl))) return "/source/url: this is smartcom's own store, which a job may not read";
+  if (!rule.storeUrl || dialect !== 'postgres') return null; // the store speaks only PostgreSQL
+  const source = postgresTarget(sourceUrl);
+  const store = postgresTarget(rule.storeUrl);
+  if (!source || !store || !(await sameServer(source, store))) return null;
+  if (source.database === store.database) return "/source/url: this is smartcom's own store, which a job may not read";
+  if (rule.allowedHosts.length === 0) {
+    return "/source/url: this is smartcom's own database server, which a job defined over the API may not reach unless SQL_IMPORT_API_HOSTS lists its host";
+  }
   return null;
 }
 
-async function isStoreDatabase(sourceUrl: string, storeUrl: string): Promise<boolean> {
-  if (!/^postgres(ql)?:/i.test(sourceUrl)) return false; // the store speaks only PostgreSQL
-  const source = postgresTarget(sourceUrl);
-  const store = postgresTarget(storeUrl);
-  if (!source || !store || source.port !== store.port || source.database !== store.database) return false;
-  const [sourceAddresses, storeAddresses] = await Promise.all([addressesOf(source.host), addressesOf(store.host)]);
+async function sameServer(source: PostgresTarget, store: PostgresTarget): Promise<boolean> {
+  if (source.port !== store.port) return false;
+  const [sourceAddresses, storeAddresses] = await Promise.all([addressesOf(source.host), store.host.startsWith('/') ? ['127.0.0.1'] : addressesOf(store.host)]);
   const local = localAddresses();
   const isLocal = (address: string) => local.has(address) || isLoopbackOrAny(address);
   return sourceAddresses.some((a) => storeAddresses.includes(a)) || (sourceAddresses.some(isLocal) && storeAddresses.some(isLocal));
 }
 
-/** Host, port and database as the pg driver reads the URL (it takes query parameters as settings too). */
-function postgresTarget(url: string): { host: string; port: string; database: string } | null {
+interface PostgresTarget {
+  host: string;
+  port: string;
+  database: string;
+}
+
+/**
+ * Host, port and database as the pg driver reads the URL, with its
+ * fallbacks for what the URL leaves out (the store's URL may: a socket
+ * host, no user or database); an API job's URL names them all.
+ */
+function postgresTarget(url: string): PostgresTarget | null {
   try {
     const parsed = parsePostgresUrl(url);
-    const host = (parsed.host || 'localhost').replace(/^\[|\]$/g, '').toLowerCase();
-    return { host, port: String(parsed.port || '5432'), database: parsed.database || parsed.user || 'postgres' };
+    const user = parsed.user || process.env.PGUSER || userInfo().username;
+    const host = (parsed.host || process.env.PGHOST || 'localhost').replace(/^\[|\]$/g, '').toLowerCase();
+    return { host, port: String(parsed.port || process.env.PGPORT || '5432'), database: parsed.database || process.env.PGDATABASE || user };
   } catch {
     return null;
   }
