@@ -14,12 +14,13 @@ function purchaseDatedAt(dateTime: string) {
   return loymaxToCanonical(parsed.value, delivery);
 }
 
-test('a purchase time is kept as ISO UTC', () => {
+test('a purchase time is kept as ISO UTC; one without a zone is UTC, whatever the process zone', () => {
   assert.equal(purchaseDatedAt('2026-03-04T05:06:07+03:00').occurredAt, '2026-03-04T02:06:07.000Z');
+  assert.equal(purchaseDatedAt('2026-03-04T05:06:07').occurredAt, '2026-03-04T05:06:07.000Z');
 });
 
 test('a purchase time that is not one, or has a year PostgreSQL cannot store, is refused with its path (not stored without a time)', () => {
-  for (const dateTime of ['0000-01-01T00:00:00Z', '+275760-09-13T00:00:00Z', 'bad']) {
+  for (const dateTime of ['0000-01-01T00:00:00Z', '+275760-09-13T00:00:00Z', 'bad', '12', 'June 15, 2021']) {
     const body = JSON.parse(loymaxSeedExamples.find((e) => e.routingKey === 'purchases.confirm.modelUpdate')!.body);
     body.purchaseOperationInfo.dateTime = dateTime;
     const parsed = parseLoymaxMessage('purchases.confirm.modelUpdate', JSON.stringify(body));
