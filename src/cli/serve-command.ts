@@ -21,7 +21,7 @@ The README lists them all.`)
       const shutdown = (signal: string) => {
         if (stopping) return;
         stopping = true;
-        logger.info({ signal }, 'stopping: finishing the batch in hand');
+        logger.info({ signal }, 'stopping: taking no more messages, applying those already delivered');
         service.stop().then(
           () => {
             logger.info('stopped cleanly');
