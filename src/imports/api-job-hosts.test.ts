@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { networkInterfaces } from 'node:os';
 import { test } from 'node:test';
-import { apiJobHostProblem, parseAllowedHosts } from './api-job-hosts.ts';
+import { apiJobHostProblem, parseAllowedHosts, type ApiJobHostRule } from './api-job-hosts.ts';
 
-const open = { allowedHosts: [], storeUrl: 'postgres://smartcom:pw@127.0.0.1:5432/smartcom' };
-const problem = async (url: string, rule = open) => (await apiJobHostProblem(url, rule)) ?? '';
+const open: ApiJobHostRule = { allowedHosts: [], storeUrl: 'postgres://smartcom:pw@127.0.0.1:5432/smartcom' };
+const problem = async (url: string, rule: ApiJobHostRule = open) => (await apiJobHostProblem(url, rule)) ?? '';
 
 test("an API job may not read smartcom's own store, nor connect through a socket", async () => {
   assert.match(await problem('postgres://reader@localhost/smartcom'), /own store/);
