@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { networkInterfaces, userInfo } from 'node:os';
-import { parse as parsePostgresUrl } from 'pg-connection-string';
+import { networkInterfaces } from 'node:os';
+import pg from 'pg';
 
 /**
  * Which servers a job defined over the HTTP API may read. An API key belongs
@@ -97,16 +97,20 @@ interface PostgresTarget {
 }
 
 /**
- * Host, port and database as the pg driver reads the URL, with its
- * fallbacks for what the URL leaves out (the store's URL may: a socket
- * host, no user or database); an API job's URL names them all.
+ * Host, port and database as the pg driver itself resolves the URL, with its
+ * own fallbacks for what the URL leaves out (the store's URL may: a socket
+ * host, no user or database; the PG* variables). An API job's URL names
+ * them all, and is only read here once its options passed the check: the
+ * driver reads the files some options name.
  */
 function postgresTarget(url: string): PostgresTarget | null {
   try {
-    const parsed = parsePostgresUrl(url);
-    const user = parsed.user || process.env.PGUSER || userInfo().username;
-    const host = (parsed.host || process.env.PGHOST || 'localhost').replace(/^\[|\]$/g, '').toLowerCase();
-    return { host, port: String(parsed.port || process.env.PGPORT || '5432'), database: parsed.database || process.env.PGDATABASE || user };
+    // Constructing a client resolves its parameters; it connects only when asked to.
+    const { connectionParameters: p } = new pg.Client({ connectionString: url }) as unknown as {
+      connectionParameters: { host?: string; port?: number | string; user?: string; database?: string };
+    };
+    const host = (p.host || 'localhost').replace(/^\[|\]$/g, '').toLowerCase();
+    return { host, port: String(p.port || 5432), database: p.database || p.user || '' };
   } catch {
     return null;
   }

@@ -17,8 +17,9 @@ const Text = Nullable(Type.String({ maxLength: 10_000 }));
 const Decimal = Nullable(Type.Union([Type.Number(), Type.String({ pattern: '^\\s*-?\\d+(\\.\\d+)?\\s*$' })]));
 const Flag = Nullable(Type.Boolean());
 // A time the profile orders changes by: a text that is not one is refused, never replaced by the time it arrived.
-FormatRegistry.Set('date-time', (value) => loymaxTime(value) !== undefined);
-const Time = Nullable(Type.String({ maxLength: 100, format: 'date-time' }));
+// TypeBox formats are process-wide: a name of its own changes no other schema's 'date-time'.
+FormatRegistry.Set('loymax-date-time', (value) => loymaxTime(value) !== undefined);
+const Time = Nullable(Type.String({ maxLength: 100, format: 'loymax-date-time' }));
 
 export const CustomerInfo = Type.Object({
   customerId: Id,
