@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createFuzzer } from './support/capillary-fuzz.ts';
-import { sign, startCapillaryTestApp, type CapillaryTestApp } from './support/capillary-webhook.ts';
+import { projected, sign, startCapillaryTestApp, type CapillaryTestApp } from './support/capillary-webhook.ts';
 
 // 10,000 random and mutated events (seeded: the same run every time), alone
 // or in batches, mixed with cut, corrupted and garbage bodies; all but every
@@ -49,5 +49,9 @@ test(`${EVENTS.toLocaleString('en')} fuzzed webhook events: no 5xx, no crash`, a
   assert.equal(ready.status, 200);
   const stored = await t.store.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE source = 'capillary'");
   assert.ok(Number(stored.rows[0]!.n) > 1000);
+  // every accepted event reached the profiles: none is still queued or failed to project
+  await projected(t.store);
+  const failed = await t.store.query<{ error: string }>('SELECT error FROM projection_failures LIMIT 5');
+  assert.deepEqual(failed.rows, []);
   assert.equal((await t.get('/v1/customers?phone=9876543210')).status, 200);
 });

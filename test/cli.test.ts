@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from './support/test-database.ts';
 
 // The command line answers a mistake with what went wrong and exit code 1:
@@ -39,4 +40,27 @@ test('workspaces create says whether it created the workspace; revoking a key th
   assert.equal((await cli('workspaces', 'create', 'cli-shop')).stdout.trim(), 'workspace cli-shop already exists; nothing changed');
   const revoked = await failure('keys', 'revoke', 'nosuch');
   assert.deepEqual([revoked.code, revoked.stderr.trim()], [1, 'smartcom: no active key nosuch']);
+});
+
+test('projection status, failures and retry show and requeue the events that could not be projected', async () => {
+  assert.equal((await cli('projection', 'status')).stdout.trim(), 'nothing waiting, nothing failed');
+  const client = new pg.Client(database.url);
+  await client.connect();
+  try {
+    await client.query("INSERT INTO workspaces (id, name) VALUES ('cli-proj', 'cli-proj') ON CONFLICT DO NOTHING");
+    await client.query(
+      `INSERT INTO projection_failures (workspace_id, event_seq, customer_key, event, error, failed_at)
+       VALUES ('cli-proj', 41, 'capillary:7', '{"eventCode":"customerAdded"}', 'invalid input syntax for type timestamp', '2026-11-22T05:00:00Z')`,
+    );
+  } finally {
+    await client.end();
+  }
+  assert.equal((await cli('projection', 'status')).stdout.trim(), 'cli-proj: 0 waiting, 1 failed');
+  assert.equal(
+    (await cli('projection', 'failures', '--workspace', 'cli-proj')).stdout.trim(),
+    'cli-proj #41 customerAdded capillary:7 at 2026-11-22T05:00:00.000Z: invalid input syntax for type timestamp',
+  );
+  assert.equal((await cli('projection', 'retry')).stdout.trim(), 'cli-proj: 1 event(s) queued again');
+  assert.equal((await cli('projection', 'status')).stdout.trim(), 'cli-proj: 1 waiting, 0 failed');
+  assert.equal((await cli('projection', 'retry')).stdout.trim(), 'no projection failures to retry');
 });

@@ -63,9 +63,21 @@ export async function applyEventsInTransaction(
     );
   }
 
+  await projectAppended(tx, workspaceId, appended.map((event) => ({ event, seq: seqById.get(event.eventId)! })));
+  return { applied: appended.length, duplicates: events.length - appended.length, pendingAcks };
+}
+
+/**
+ * Projects events already in the log (with their sequence numbers) onto the
+ * profile store, in log order: what applyEvents does after appending, and
+ * what the background projection does with accepted events. Runs under the
+ * workspace's apply lock, which the caller holds.
+ */
+export async function projectAppended(tx: Queryable, workspaceId: string, logged: ReadonlyArray<{ event: CanonicalEvent; seq: number }>): Promise<void> {
+  const seqOf = new Map(logged.map(({ event, seq }) => [event, seq]));
   // Records of no profile (catalogue, receipt lines) take their own path.
-  await projectRecords(tx, workspaceId, appended.filter((e) => isRecordChange(e.change)).map((event) => ({ event, seq: seqById.get(event.eventId)! })));
-  const profileEvents = appended.filter((e) => !isRecordChange(e.change));
+  await projectRecords(tx, workspaceId, logged.filter(({ event }) => isRecordChange(event.change)));
+  const profileEvents = logged.filter(({ event }) => !isRecordChange(event.change)).map(({ event }) => event);
 
   const keys = new Set<string>();
   for (const e of profileEvents) {
@@ -81,14 +93,13 @@ export async function applyEventsInTransaction(
   // it keeps the batch to one statement per table however many merges it holds.
   for (const event of profileEvents) {
     if (event.change.kind !== 'profilesMerged') continue;
-    await applyMerge(tx, workspaceId, event as CanonicalEvent & { change: { kind: 'profilesMerged' } }, seqById.get(event.eventId)!, resolve);
+    await applyMerge(tx, workspaceId, event as CanonicalEvent & { change: { kind: 'profilesMerged' } }, seqOf.get(event)!, resolve);
   }
   // Merges stay in the segment for the profiles' identity fields only (the
   // target's uid, code ... in the merge message), so that these are taken in
   // the batch's order like every other event's, the later one winning.
-  const projected: AppliedEvent[] = profileEvents.map((event) => ({ event, seq: seqById.get(event.eventId)!, targetKey: resolve.get(event.customer.key) ?? event.customer.key }));
+  const projected: AppliedEvent[] = profileEvents.map((event) => ({ event, seq: seqOf.get(event)!, targetKey: resolve.get(event.customer.key) ?? event.customer.key }));
   await projectSegment(tx, workspaceId, projected);
-  return { applied: appended.length, duplicates: events.length - appended.length, pendingAcks };
 }
 
 async function projectSegment(tx: Queryable, workspaceId: string, withMerges: readonly AppliedEvent[]): Promise<void> {

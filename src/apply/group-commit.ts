@@ -1,13 +1,12 @@
 import type { CanonicalEvent } from '../events/canonical.ts';
-import type { Store } from '../store/db.ts';
-import { applyEvents, type ApplyOutcome } from './apply-batch.ts';
+import type { ApplyOutcome } from './apply-batch.ts';
 
 /**
  * Group commit for callers that each bring a few events and must know they
- * are stored before answering (webhook requests). applyEvents takes a
- * per-workspace advisory lock, so one transaction per request would run one
- * at a time anyway; instead, while a workspace's transaction is running,
- * newly submitted events wait and go together into the next one. A quiet
+ * are stored before answering (webhook requests): while a workspace's
+ * transaction is running, newly submitted events wait and go together into
+ * the next one. One transaction at a time per workspace also keeps the log's
+ * order that of the commits, which the background projection relies on. A quiet
  * workspace pays no wait (the first submission starts at once, after the
  * current turn of the event loop so that submissions arriving together
  * share it); a busy one gets large batches.
@@ -22,8 +21,8 @@ export interface GroupCommitter {
 export interface GroupCommitOptions {
   /** The most events one transaction takes (more wait for the next). */
   maxBatchEvents?: number;
-  /** Told about every committed transaction (for metrics). */
-  onCommit?: (outcome: ApplyOutcome, seconds: number) => void;
+  /** Told about every committed transaction (metrics, waking the projection). */
+  onCommit?: (workspaceId: string, outcome: ApplyOutcome, seconds: number) => void;
 }
 
 interface Submission {
@@ -32,7 +31,10 @@ interface Submission {
   reject(error: unknown): void;
 }
 
-export function createGroupCommitter(store: Store, options: GroupCommitOptions = {}): GroupCommitter {
+/** `write` stores one group's events in one transaction (acceptEvents). */
+export type GroupWrite = (workspaceId: string, events: readonly CanonicalEvent[]) => Promise<ApplyOutcome>;
+
+export function createGroupCommitter(write: GroupWrite, options: GroupCommitOptions = {}): GroupCommitter {
   const maxBatchEvents = options.maxBatchEvents ?? 2000;
   const queues = new Map<string, Submission[]>();
   const running = new Map<string, Promise<void>>();
@@ -56,9 +58,9 @@ export function createGroupCommitter(store: Store, options: GroupCommitOptions =
 
   async function commit(workspaceId: string, batch: readonly Submission[]): Promise<void> {
     const started = performance.now();
-    let outcome: Awaited<ReturnType<typeof applyEvents>>;
+    let outcome: ApplyOutcome;
     try {
-      outcome = await applyEvents(store, workspaceId, batch.flatMap((s) => s.events));
+      outcome = await write(workspaceId, batch.flatMap((s) => s.events));
     } catch (error) {
       if (batch.length === 1) {
         batch[0]!.reject(error);
@@ -71,7 +73,7 @@ export function createGroupCommitter(store: Store, options: GroupCommitOptions =
     // Committed: every submission is answered as stored, whatever the metrics callback does.
     for (const s of batch) s.resolve();
     try {
-      options.onCommit?.(outcome, (performance.now() - started) / 1000);
+      options.onCommit?.(workspaceId, outcome, (performance.now() - started) / 1000);
     } catch {
       // metrics only
     }

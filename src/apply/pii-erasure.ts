@@ -34,6 +34,7 @@ const PERSONAL_TABLES: ReadonlyArray<[table: string, column: string]> = [
   ['attribute_changes', 'customer_key'],
   ['identity_links', 'key_a'],
   ['identity_links', 'key_b'],
+  ['projection_failures', 'customer_key'],
 ];
 
 export async function eraseCustomers(tx: Queryable, workspaceId: string, rows: readonly ErasureRow[]): Promise<void> {

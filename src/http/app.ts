@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
+import { startBackgroundProjection } from '../apply/background-projection.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Store } from '../store/db.ts';
 import { createApiKeyAuth } from './auth.ts';
@@ -40,7 +41,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerHealthRoutes(app, deps);
   registerCustomerRoutes(app, deps);
-  registerCapillaryWebhookRoutes(app, deps);
+  // Webhook events are accepted into the log and projected in the background;
+  // on close, the requests in hand are committed before the projection stops.
+  const projection = startBackgroundProjection(deps.store, { log: deps.logger ? deps.logger.child({ part: 'projection' }) : null, metrics: deps.metrics });
+  const webhooks = registerCapillaryWebhookRoutes(app, { ...deps, projection });
+  app.addHook('onClose', async () => {
+    await webhooks.close();
+    await projection.stop();
+  });
   registerBonusRoutes(app, deps);
   registerImportRoutes(app, deps);
   registerCatalogRoutes(app, deps);

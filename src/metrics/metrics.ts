@@ -25,6 +25,17 @@ export function createMetrics() {
       registers: [registry],
     }),
     consumerLag: new Gauge({ name: 'smartcom_consumer_lag_messages', help: 'Messages waiting in the source queue', labelNames: ['queue'] as const, registers: [registry] }),
+    projectionLag: new Gauge({
+      name: 'smartcom_projection_lag_seconds',
+      help: 'Age of the oldest accepted event (webhooks) when its projection onto the profiles started; 0 once the queue is empty',
+      registers: [registry],
+    }),
+    projectionFailures: new Counter({
+      name: 'smartcom_projection_failures_total',
+      help: 'Accepted events that could not be projected (kept in projection_failures; see `smartcom projection failures`)',
+      labelNames,
+      registers: [registry],
+    }),
     consumerActive: new Gauge({ name: 'smartcom_consumer_active', help: '1 while this process is the active consumer of the queue', labelNames: ['queue'] as const, registers: [registry] }),
   };
 }

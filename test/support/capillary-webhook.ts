@@ -7,7 +7,9 @@ import { openStore } from '../../src/store/open-store.ts';
 import { createApiKey } from '../../src/workspaces/api-keys.ts';
 import { setWebhookSecret, type WebhookAuthMode } from '../../src/workspaces/webhook-secrets.ts';
 import { createWorkspace } from '../../src/workspaces/workspaces.ts';
+import { countQueued } from '../../src/apply/projection-queue-table.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
+import { waitFor } from './wait-for.ts';
 
 export const TEST_WEBHOOK_SECRET = 'whsec_test-secret-0123456789abcdef';
 
@@ -63,6 +65,8 @@ export async function startCapillaryTestApp(): Promise<CapillaryTestApp> {
         body: text,
       });
       const reply = await response.text();
+      // A 200 means the events are in the log; the tests read profiles, so they wait for the projection too.
+      await projected(store, options.workspace ?? 'default');
       return { status: response.status, body: reply ? JSON.parse(reply) : null };
     },
     async get(path, workspace = 'default') {
@@ -76,6 +80,11 @@ export async function startCapillaryTestApp(): Promise<CapillaryTestApp> {
       await database.drop();
     },
   };
+}
+
+/** Waits until every event accepted for the workspace is projected onto the profiles (or kept as a projection failure). */
+export async function projected(store: Store, workspace = 'default'): Promise<void> {
+  await waitFor(`the accepted events of ${workspace} projected`, async () => (await countQueued(store, workspace)) === 0, 20_000, 5);
 }
 
 /** Rows per table in the public schema (for "nothing changed" checks). */

@@ -1,5 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { acceptEvents } from '../../apply/accept-events.ts';
+import type { BackgroundProjection } from '../../apply/background-projection.ts';
 import { createGroupCommitter } from '../../apply/group-commit.ts';
 import type { CanonicalEvent } from '../../events/canonical.ts';
 import { CAPILLARY_SOURCE } from '../../ingest/capillary/identifiers.ts';
@@ -26,21 +28,26 @@ interface RejectedEvent {
  * POST /v1/webhooks/capillary/{workspaceId}: Capillary's event
  * notifications. Authenticated by the workspace's webhook secret (not an
  * API key), checked over the raw body; answered 200 only once the events
- * are committed (a repeated eventId included: it was committed before), 400
+ * are committed to the log (a repeated eventId included: it was committed
+ * before); their projection onto the profiles follows in the background
+ * (milliseconds when the service keeps up: smartcom_projection_lag_seconds), 400
  * with a reason when nothing in the body can be stored, 401 when the
  * secret does not check out, 503 when the store fails (send again).
  */
-export function registerCapillaryWebhookRoutes(app: FastifyInstance, deps: { store: Store; metrics: Metrics }): void {
+export function registerCapillaryWebhookRoutes(
+  app: FastifyInstance,
+  deps: { store: Store; metrics: Metrics; projection: BackgroundProjection },
+): { close(): Promise<void> } {
   const secretOf = createWebhookSecretCache(deps.store, CAPILLARY_SOURCE);
   const labels = { source: CAPILLARY_SOURCE };
-  const committer = createGroupCommitter(deps.store, {
-    onCommit: (outcome, seconds) => {
+  const committer = createGroupCommitter((workspaceId, events) => acceptEvents(deps.store, workspaceId, events), {
+    onCommit: (workspaceId, outcome, seconds) => {
+      if (outcome.applied > 0) deps.projection.wake(workspaceId);
       deps.metrics.applied.inc(labels, outcome.applied);
       deps.metrics.duplicates.inc(labels, outcome.duplicates);
       deps.metrics.batchSeconds.observe(labels, seconds);
     },
   });
-  app.addHook('onClose', async () => committer.close());
 
   async function receive(request: FastifyRequest, reply: FastifyReply) {
     const { workspaceId } = request.params as { workspaceId: string };
@@ -103,6 +110,7 @@ export function registerCapillaryWebhookRoutes(app: FastifyInstance, deps: { sto
       receive,
     );
   });
+  return { close: () => committer.close() };
 }
 
 /** The webhook's own error answers: bad input is always a 4xx with a code the sender can log. */

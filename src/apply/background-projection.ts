@@ -1,0 +1,154 @@
+import type { Logger } from 'pino';
+import type { Metrics } from '../metrics/metrics.ts';
+import { backoffDelay, sleep } from '../retry/backoff.ts';
+import type { Store } from '../store/db.ts';
+import { isTransientStoreError } from '../store/transient-errors.ts';
+import { projectAppended } from './apply-batch.ts';
+import { readQueued, recordProjectionFailure, removeQueued, workspacesWithQueuedEvents, type QueuedEvent } from './projection-queue-table.ts';
+import { lockWorkspaceForApply } from './workspace-lock.ts';
+
+/**
+ * The background projection of accepted events (accept-events.ts): per
+ * workspace, it takes the oldest queued events, projects them in one
+ * transaction under the workspace's apply lock (the same lock every other
+ * writer takes, so several processes can run it) and deletes them from the
+ * queue in that transaction. It wakes when told that events were queued, on
+ * start (events left by a process that stopped), and every few seconds
+ * (events queued by another process).
+ *
+ * An outage (isTransientStoreError) is retried with backoff. Any other
+ * failure is one event's: the batch is projected again event by event, and
+ * the event that fails alone is moved to projection_failures with its reason
+ * (`smartcom projection failures`), so that it cannot hold back the rest.
+ */
+export interface BackgroundProjection {
+  /** Events were queued for this workspace. */
+  wake(workspaceId: string): void;
+  /** Stops after the batch in hand; what is left stays queued for the next start. */
+  stop(): Promise<void>;
+}
+
+export interface BackgroundProjectionOptions {
+  /** Events projected per transaction. */
+  batchSize?: number;
+  /** How often queues are looked at without being told (events of other processes). */
+  pollMs?: number;
+  retryMaxDelayMs?: number;
+}
+
+interface Lane {
+  running: Promise<void>;
+  /** Woken while running: look again once done. */
+  again: boolean;
+}
+
+export function startBackgroundProjection(
+  store: Store,
+  deps: { log: Logger | null; metrics: Metrics },
+  options: BackgroundProjectionOptions = {},
+): BackgroundProjection {
+  const batchSize = options.batchSize ?? 2000;
+  const lanes = new Map<string, Lane>();
+  let stopped = false;
+
+  const wake = (workspaceId: string) => {
+    if (stopped) return;
+    const lane = lanes.get(workspaceId);
+    if (lane) {
+      lane.again = true;
+      return;
+    }
+    const fresh: Lane = { running: Promise.resolve(), again: false };
+    lanes.set(workspaceId, fresh);
+    fresh.running = drain(workspaceId, fresh).finally(() => lanes.delete(workspaceId));
+  };
+
+  async function drain(workspaceId: string, lane: Lane): Promise<void> {
+    // After the current turn of the event loop: events accepted together go in one batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    let outages = 0;
+    do {
+      lane.again = false;
+      try {
+        while (!stopped && (await projectNextBatch(workspaceId)) === batchSize);
+        outages = 0;
+      } catch (error) {
+        if (stopped) return;
+        deps.log?.warn({ err: error, workspaceId }, 'projecting accepted events failed; retrying');
+        lane.again = true;
+        await sleep(backoffDelay(outages++, 250, options.retryMaxDelayMs ?? 30_000));
+      }
+    } while (lane.again && !stopped);
+  }
+
+  /** Projects up to batchSize queued events; returns how many it took. */
+  async function projectNextBatch(workspaceId: string): Promise<number> {
+    const started = performance.now();
+    try {
+      const taken = await store.transaction(async (tx) => {
+        await lockWorkspaceForApply(tx, workspaceId);
+        const queued = await readQueued(tx, workspaceId, batchSize);
+        if (queued.length > 0) {
+          observeLag(queued[0]!);
+          await projectAppended(tx, workspaceId, queued);
+          await removeQueued(tx, workspaceId, queued.map((q) => q.seq));
+        }
+        return queued.length;
+      });
+      if (taken > 0) deps.metrics.batchSeconds.observe(LABELS, (performance.now() - started) / 1000);
+      if (taken < batchSize) deps.metrics.projectionLag.set(0);
+      return taken;
+    } catch (error) {
+      if (isTransientStoreError(error)) throw error;
+      await isolateFailures(workspaceId);
+      return batchSize;
+    }
+  }
+
+  /** Projects the next batch one event per transaction; an event that fails alone goes to projection_failures. */
+  async function isolateFailures(workspaceId: string): Promise<void> {
+    const queued = await store.transaction((tx) => readQueued(tx, workspaceId, batchSize));
+    for (const one of queued) {
+      if (stopped) return;
+      try {
+        await store.transaction(async (tx) => {
+          await lockWorkspaceForApply(tx, workspaceId);
+          if ((await readQueued(tx, workspaceId, 1))[0]?.seq !== one.seq) return; // taken meanwhile by another process
+          await projectAppended(tx, workspaceId, [one]);
+          await removeQueued(tx, workspaceId, [one.seq]);
+        });
+      } catch (error) {
+        if (isTransientStoreError(error)) throw error;
+        await store.transaction((tx) => recordProjectionFailure(tx, workspaceId, one, (error as Error).message));
+        deps.metrics.projectionFailures.inc(LABELS);
+        deps.log?.error({ err: error, workspaceId, seq: one.seq, eventCode: one.event.eventCode }, 'an accepted event could not be projected; it is kept in projection_failures');
+      }
+    }
+  }
+
+  function observeLag(oldest: QueuedEvent) {
+    deps.metrics.projectionLag.set(Math.max(0, (Date.now() - Date.parse(oldest.event.receivedAt)) / 1000));
+  }
+
+  const poll = async () => {
+    try {
+      for (const workspaceId of await workspacesWithQueuedEvents(store)) wake(workspaceId);
+    } catch (error) {
+      deps.log?.warn({ err: error }, 'looking for queued events failed');
+    }
+  };
+  void poll();
+  const timer = setInterval(() => void poll(), options.pollMs ?? 5000);
+  timer.unref();
+
+  return {
+    wake,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await Promise.all([...lanes.values()].map((lane) => lane.running));
+    },
+  };
+}
+
+const LABELS = { source: 'projection' };

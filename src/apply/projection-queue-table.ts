@@ -1,0 +1,95 @@
+import type { CanonicalEvent } from '../events/canonical.ts';
+import type { Queryable } from '../store/db.ts';
+
+/** All SQL over `projection_queue` and `projection_failures` (see their migration). */
+
+export interface QueuedEvent {
+  seq: number;
+  event: CanonicalEvent;
+}
+
+/** Queues appended events for projection; the payload stays in the log only. */
+export async function enqueueForProjection(tx: Queryable, workspaceId: string, queued: readonly QueuedEvent[]): Promise<void> {
+  if (queued.length === 0) return;
+  await tx.query(
+    `INSERT INTO projection_queue (workspace_id, event_seq, event)
+     SELECT $1, r.seq, r.event FROM json_to_recordset($2::json) AS r(seq bigint, event json)`,
+    [workspaceId, JSON.stringify(queued.map(({ seq, event }) => ({ seq, event: { ...event, payload: null } })))],
+  );
+}
+
+/** The oldest queued events of a workspace, in log order. */
+export async function readQueued(tx: Queryable, workspaceId: string, limit: number): Promise<QueuedEvent[]> {
+  const result = await tx.query<{ event_seq: number; event: CanonicalEvent }>(
+    'SELECT event_seq, event FROM projection_queue WHERE workspace_id = $1 ORDER BY event_seq LIMIT $2',
+    [workspaceId, limit],
+  );
+  return result.rows.map((r) => ({ seq: Number(r.event_seq), event: r.event }));
+}
+
+export async function removeQueued(tx: Queryable, workspaceId: string, seqs: readonly number[]): Promise<void> {
+  if (seqs.length === 0) return;
+  await tx.query(
+    'DELETE FROM projection_queue WHERE workspace_id = $1 AND event_seq IN (SELECT json_array_elements_text($2::json)::bigint)',
+    [workspaceId, JSON.stringify(seqs)],
+  );
+}
+
+/** Workspaces with events waiting (left by a process that stopped, or by another process). */
+export async function workspacesWithQueuedEvents(db: Queryable): Promise<string[]> {
+  const result = await db.query<{ workspace_id: string }>('SELECT DISTINCT workspace_id FROM projection_queue');
+  return result.rows.map((r) => r.workspace_id);
+}
+
+export async function countQueued(db: Queryable, workspaceId: string): Promise<number> {
+  const result = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM projection_queue WHERE workspace_id = $1', [workspaceId]);
+  return result.rows[0]!.n;
+}
+
+/** Moves an event that failed on its own from the queue to the failures, with the reason. */
+export async function recordProjectionFailure(tx: Queryable, workspaceId: string, queued: QueuedEvent, error: string): Promise<void> {
+  await tx.query(
+    `WITH gone AS (DELETE FROM projection_queue WHERE workspace_id = $1 AND event_seq = $2)
+     INSERT INTO projection_failures (workspace_id, event_seq, customer_key, event, error) VALUES ($1, $2, $3, $4::json, $5)
+     ON CONFLICT (workspace_id, event_seq) DO UPDATE SET event = EXCLUDED.event, error = EXCLUDED.error, failed_at = now()`,
+    [workspaceId, queued.seq, queued.event.customer.key, JSON.stringify(queued.event), error],
+  );
+}
+
+export interface ProjectionFailure {
+  workspaceId: string;
+  seq: number;
+  customerKey: string;
+  eventCode: string;
+  error: string;
+  failedAt: string;
+}
+
+export async function listProjectionFailures(db: Queryable, workspaceId: string | null, limit: number): Promise<ProjectionFailure[]> {
+  const result = await db.query<Record<string, unknown>>(
+    `SELECT workspace_id, event_seq, customer_key, event ->> 'eventCode' AS event_code, error, failed_at
+       FROM projection_failures WHERE $1::text IS NULL OR workspace_id = $1
+      ORDER BY workspace_id, event_seq LIMIT $2`,
+    [workspaceId, limit],
+  );
+  return result.rows.map((r) => ({
+    workspaceId: String(r.workspace_id),
+    seq: Number(r.event_seq),
+    customerKey: String(r.customer_key),
+    eventCode: String(r.event_code),
+    error: String(r.error),
+    failedAt: new Date(r.failed_at as string).toISOString(),
+  }));
+}
+
+/** Puts failed events back in the queue (once the cause is fixed); returns the workspaces concerned. */
+export async function requeueProjectionFailures(db: Queryable, workspaceId: string | null): Promise<{ workspaceId: string; events: number }[]> {
+  const result = await db.query<{ workspace_id: string; n: number }>(
+    `WITH moved AS (DELETE FROM projection_failures WHERE $1::text IS NULL OR workspace_id = $1 RETURNING workspace_id, event_seq, event),
+          queued AS (INSERT INTO projection_queue (workspace_id, event_seq, event) SELECT workspace_id, event_seq, event FROM moved
+                     ON CONFLICT DO NOTHING RETURNING workspace_id)
+     SELECT workspace_id, count(*)::int AS n FROM queued GROUP BY workspace_id ORDER BY workspace_id`,
+    [workspaceId],
+  );
+  return result.rows.map((r) => ({ workspaceId: r.workspace_id, events: r.n }));
+}

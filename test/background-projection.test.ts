@@ -1,0 +1,90 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { acceptEvents } from '../src/apply/accept-events.ts';
+import { startBackgroundProjection } from '../src/apply/background-projection.ts';
+import { countQueued, listProjectionFailures, requeueProjectionFailures } from '../src/apply/projection-queue-table.ts';
+import type { CanonicalEvent } from '../src/events/canonical.ts';
+import { parseCapillaryBody } from '../src/ingest/capillary/parse.ts';
+import { capillaryToCanonical } from '../src/ingest/capillary/to-canonical.ts';
+import { createMetrics } from '../src/metrics/metrics.ts';
+import type { Store } from '../src/store/db.ts';
+import { openStore } from '../src/store/open-store.ts';
+import { createWorkspace } from '../src/workspaces/workspaces.ts';
+import { capillarySeedExamples, toFlat } from './fixtures/capillary/index.ts';
+import { createTestDatabase, type TestDatabase } from './support/test-database.ts';
+import { waitFor } from './support/wait-for.ts';
+
+// Webhook events are accepted into the log and a queue, then projected in
+// the background (accept-events.ts, background-projection.ts).
+let database: TestDatabase;
+let store: Store;
+before(async () => {
+  database = await createTestDatabase();
+  store = await openStore({ databaseUrl: database.url, dataDir: '' });
+  await createWorkspace(store, 'default');
+});
+after(async () => {
+  await store.close();
+  await database.drop();
+});
+
+const flatAdded = toFlat(capillarySeedExamples.find((e) => e.name === 'customerAdded.attributes')!);
+function customerAdded(eventId: string, customerId: number): CanonicalEvent {
+  const body = { ...flatAdded, eventId, data: { ...flatAdded.data, customerIdentifiers: { customerId, instore: { mobile: `7911${customerId}` } } } };
+  const parsed = parseCapillaryBody(JSON.stringify(body));
+  assert.ok(parsed.ok && parsed.value[0]!.ok, 'a valid example');
+  return capillaryToCanonical(parsed.value[0]!.value, { workspaceId: 'default', receivedAt: new Date().toISOString() });
+}
+const profileExists = async (customerId: number) =>
+  (await store.query('SELECT 1 FROM customers WHERE workspace_id = $1 AND customer_key = $2', ['default', `capillary:${customerId}`])).rows.length === 1;
+const queueEmpty = async () => (await countQueued(store, 'default')) === 0;
+
+test('events accepted but not projected (the process stopped) are projected when the projection starts again; a repeated event id is a duplicate', async () => {
+  const events = [customerAdded('bp-1', 501), customerAdded('bp-2', 502)];
+  assert.deepEqual(await acceptEvents(store, 'default', events), { applied: 2, duplicates: 0 });
+  assert.deepEqual(await acceptEvents(store, 'default', [events[0]!, events[0]!]), { applied: 0, duplicates: 2 });
+  assert.equal(await countQueued(store, 'default'), 2);
+  assert.equal(await profileExists(501), false, 'accepted, not yet projected');
+
+  const projection = startBackgroundProjection(store, { log: null, metrics: createMetrics() }, { pollMs: 60_000 });
+  try {
+    await waitFor('the queue projected', queueEmpty, 10_000, 20);
+    assert.ok(await profileExists(501));
+    assert.ok(await profileExists(502));
+  } finally {
+    await projection.stop();
+  }
+});
+
+test('an event that cannot be projected is kept with its reason and holds back nothing; once fixed, a retry projects it', async () => {
+  const bad = customerAdded('bp-3', 503);
+  const good = customerAdded('bp-4', 504);
+  await acceptEvents(store, 'default', [bad, good]);
+  // what an adapter bug would leave: a time PostgreSQL cannot read
+  await store.query(
+    `UPDATE projection_queue SET event = jsonb_set(jsonb_set(event::jsonb, '{occurredAt}', '"the day after"'), '{receivedAt}', '"the day after"')::json
+      WHERE workspace_id = 'default' AND event ->> 'eventId' = $1`,
+    [bad.eventId],
+  );
+  const metrics = createMetrics();
+  const projection = startBackgroundProjection(store, { log: null, metrics }, { pollMs: 60_000 });
+  try {
+    await waitFor('the queue projected', queueEmpty, 10_000, 20);
+    assert.ok(await profileExists(504), 'the good event is projected');
+    assert.equal(await profileExists(503), false);
+    const failures = await listProjectionFailures(store, 'default', 10);
+    assert.equal(failures.length, 1);
+    assert.equal(failures[0]!.customerKey, 'capillary:503');
+    assert.equal(failures[0]!.eventCode, bad.eventCode);
+    assert.match(failures[0]!.error, /the day after/);
+    assert.equal((await metrics.projectionFailures.get()).values[0]?.value, 1);
+
+    await store.query('UPDATE projection_failures SET event = $1::json', [JSON.stringify({ ...bad, payload: null })]);
+    assert.deepEqual(await requeueProjectionFailures(store, 'default'), [{ workspaceId: 'default', events: 1 }]);
+    projection.wake('default');
+    await waitFor('the retried event projected', () => profileExists(503), 10_000, 20);
+    assert.deepEqual(await listProjectionFailures(store, 'default', 10), []);
+  } finally {
+    await projection.stop();
+  }
+});
