@@ -50,6 +50,9 @@ test('3.3: a New customer becomes Active on "authorisation of a customer" (by li
   assert.deepEqual([first.body.status, first.body.activated], ['Active', true]);
   assert.equal((await api.authorise(id)).body.activated, false);
   assert.equal((await api.account(id)).body.status, 'Active');
+  // the activation reaches the profile's event history as an account change; the second authorisation changed nothing
+  const history = (await t.get(`/v1/customers/bonus:${id}/events`)).body.events;
+  assert.deepEqual(history.map((e: { payload: { status: string } }) => e.payload.status), ['Active', 'New']);
 });
 
 test('3.4: "customers previously blocked with the blockCustomers command are unblocked only with the activateCustomers command"', async () => {

@@ -137,3 +137,18 @@ test('the commands need an API key, and the OpenAPI description documents the Ad
   for (const field of Object.keys(seedExampleItem)) assert.ok(fields.includes(field), field);
   assert.match(body.properties.add.items.properties.uniqId.description, /REQUIRED/);
 });
+
+test('a command declared in another charset than UTF-8 is refused with 415, bytes that are not UTF-8 with 400; nothing is queued', async () => {
+  const before = await queuedItems(t.service.store);
+  const send = (body: Buffer, contentType: string) =>
+    fetch(`${t.service.url}/v1/bonus/commands`, { method: 'POST', headers: { authorization: `Bearer ${t.apiKey}`, 'content-type': contentType }, body: new Uint8Array(body) });
+  const command = JSON.stringify({ typeOfCommand: 'addCustomerPointMessage', add: [item({ uniqId: 'cp1251-1', message: 'Привет' })] });
+  const declared = await send(Buffer.from(command, 'latin1'), 'application/json; charset=windows-1251');
+  assert.equal(declared.status, 415);
+  assert.match((await declared.json()).error.description, /declared as windows-1251; send it in UTF-8/);
+  const broken = await send(Buffer.concat([Buffer.from(command.slice(0, 20)), Buffer.from([0xff, 0xfe]), Buffer.from(command.slice(20))]), 'application/json');
+  assert.equal(broken.status, 400);
+  assert.match((await broken.json()).error.description, /not valid UTF-8/);
+  assert.equal(await queuedItems(t.service.store), before);
+  assert.equal((await send(Buffer.from(command), 'application/json; charset=UTF-8')).status, 200);
+});

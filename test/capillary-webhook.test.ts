@@ -171,3 +171,21 @@ test('a group is named by its latest groupCreated / groupUpdated; other group ev
   assert.equal((await t.post(group(points, 'g-5', 1_700_000_000_400, 'Points again'))).status, 200);
   assert.equal(await nameOf(), 'Renamed');
 });
+
+test('a body declared in another charset than UTF-8 is refused with 415, bytes that are not UTF-8 with 400 invalid_utf8; nothing is stored', async () => {
+  const before = await eventsStored();
+  const body = JSON.stringify({ ...customerAdded('charset-1', 1301), data: { ...customerAdded('charset-1', 1301).data, firstName: 'José' } });
+  const latin1 = Buffer.from(body, 'latin1');
+  const send = (contentType: string) =>
+    fetch(`${t.url}/v1/webhooks/capillary/default`, { method: 'POST', headers: { 'content-type': contentType, 'x-signature': sign(latin1) }, body: new Uint8Array(latin1) });
+  const declared = await send('application/json; charset=iso-8859-1');
+  assert.equal(declared.status, 415);
+  assert.equal((await declared.json()).error, 'unsupported_charset');
+  const raw = await send('application/json');
+  assert.equal(raw.status, 400);
+  assert.equal((await raw.json()).error, 'invalid_utf8');
+  assert.equal(await eventsStored(), before);
+  const utf8 = await t.post(body, { headers: { 'content-type': 'application/json; charset=utf-8' } });
+  assert.equal(utf8.status, 200);
+  assert.equal((await t.get('/v1/customers/capillary:1301')).body.fields.standard.firstName.value, 'José');
+});

@@ -1,4 +1,6 @@
+import { applyEventsInTransaction } from '../apply/apply-batch.ts';
 import { fail, ok, type Result } from '../result.ts';
+import { bonusAccountEvents } from './bonus-account-events.ts';
 import type { Store } from '../store/db.ts';
 import { activateIfNew, readBonusCustomer } from './bonus-customers-table.ts';
 import type { CustomerStatus } from './command-types.ts';
@@ -31,6 +33,11 @@ export async function authoriseCustomer(
     if (!customer) return fail('customer_not_found' as const);
     if (customer.status === 'Blocked') return fail('customer_blocked' as const);
     const activated = await activateIfNew(tx, workspaceId, uniqId, iso);
+    // The status change reaches the profile like every other account change (bonus-account-events.ts).
+    if (activated) {
+      const account = { uniqId, phone: customer.phone, email: customer.email, status: 'Active' as const, activatedAt: iso, blockedAt: null };
+      await applyEventsInTransaction(tx, workspaceId, bonusAccountEvents(workspaceId, [account], iso));
+    }
     const messages = await showMessages(tx, workspaceId, uniqId, iso);
     return ok({ login: uniqId, status: 'Active' as const, activated, balance: customer.balance, messages });
   });

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { toStorableText } from '../events/storable-json.ts';
 import { backoffDelay } from '../retry/backoff.ts';
 import { isTransientStoreError } from '../store/transient-errors.ts';
 import type { Store } from '../store/db.ts';
@@ -113,7 +114,8 @@ async function giveUpCommand(store: Store, log: Logger, failure: BonusBatchError
     store,
     failure.workspaceId,
     failure.commandId,
-    { typeOfError: 'processingError', description: `the command could not be processed: ${failure.message}` },
+    // the database's message may quote the value at fault, which may be the very text it could not store
+    { typeOfError: 'processingError', description: toStorableText(`the command could not be processed: ${failure.message}`) },
     new Date().toISOString(),
   );
 }

@@ -159,7 +159,26 @@ test('date-times: the offsets the seed writes, and impossible dates refused', ()
   assert.equal(parseDateTime('2015-01-01T25:00:00Z'), null);
 });
 
+test('date-times: offsets no zone has, and times beyond year 9999 in UTC, are refused at once (they would fail the whole command later)', () => {
+  assert.equal(parseDateTime('2019-02-28T10:00:00+25:00'), null);
+  assert.equal(parseDateTime('2019-02-28T10:00:00+03:99'), null);
+  assert.equal(parseDateTime('2019-02-28T10:00:00+14:00'), '2019-02-27T20:00:00.000Z');
+  assert.equal(parseDateTime('9999-12-31T23:59:59-03:00'), null);
+  assert.equal(parseDateTime('9999-12-31T20:59:59-03:00'), '9999-12-31T23:59:59.000Z');
+  assert.equal(errorOf({ ...example, eventDate: '9999-12-31T23:59:59-03:00' })?.typeOfError, 'dataNotValid');
+});
+
 test('1.1.3: a NUL character in a text field fails that item at once, instead of sinking its command later', () => {
   assert.equal(errorOf({ ...example, message: 'hi\u0000there' })?.typeOfError, 'dataNotValid');
   assert.equal(errorOf({ ...example, uniqId: 'a\u0000b' })?.typeOfError, 'dataNotValid');
+});
+
+test('1.1.3: an unpaired UTF-16 surrogate (broken text) fails that item at once; the answer echoes it made storable', () => {
+  const broken = errorOf({ ...example, message: 'bad \ud800 surrogate' });
+  assert.equal(broken?.typeOfError, 'dataNotValid');
+  assert.match(broken!.description, /message contains an unpaired UTF-16 surrogate/);
+  assert.equal(errorOf({ ...example, message: 'a pair \ud83d\ude00 is fine' }), null);
+  const verdict = validateCustomerRef({ uniqId: 'zz\udc00' }, 'block');
+  assert.equal(verdict.queued, null);
+  assert.equal(verdict.result.login, 'zz\ufffd');
 });

@@ -1,3 +1,4 @@
+import { toStorableText } from '../events/storable-json.ts';
 import { fail, ok, type Result } from '../result.ts';
 import { EVENT_TYPES, LIMITS, MAX_ITEMS_PER_COMMAND, OPERATION_KINDS, OPERATION_TYPES } from './command-schemas.ts';
 import { COMMAND_KINDS, type AccrualDetails, type AddItem, type BonusError, type CustomerRef, type ItemVerdict, type MessageDetails, type QueuedCommandType } from './command-types.ts';
@@ -173,12 +174,13 @@ function refuse(raw: unknown, login: string | null, guid: string | null, errors:
 
 const success = (login: string, guid: string | null): ItemVerdict['result'] => ({ login, guid, status: 'Success', error: null });
 
+// Echoed in the answer and kept with the command's results: made storable (a refused value may hold a NUL or broken UTF-16).
 function loginOf(value: unknown): string | null {
-  if (typeof value === 'string') return value.trim() || null;
+  if (typeof value === 'string') return toStorableText(value.trim()) || null;
   return typeof value === 'number' && Number.isFinite(value) ? String(value) : null;
 }
 
-const guidOf = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+const guidOf = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? toStorableText(value) : null);
 
 function isRecord(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,3 +1,4 @@
+import { isStorableText } from '../events/storable-json.ts';
 import type { BonusError } from './command-types.ts';
 
 /**
@@ -43,10 +44,11 @@ export function readText(fields: Fields, name: string, errors: FieldErrors, opti
     return null;
   }
   const text = value.trim();
-  // PostgreSQL text cannot hold NUL: refuse it here, per item, rather than
-  // accept the item and fail its whole command in the background.
-  if (text.includes('\u0000')) {
-    errors.push(notValid(name, 'contains a NUL character'));
+  // PostgreSQL text cannot hold NUL or an unpaired surrogate: refuse them
+  // here, per item, rather than accept the item and fail its whole command
+  // in the background.
+  if (!isStorableText(text)) {
+    errors.push(notValid(name, text.includes('\u0000') ? 'contains a NUL character' : 'contains an unpaired UTF-16 surrogate (broken text)'));
     return null;
   }
   if (text.length > options.max) {
@@ -151,7 +153,7 @@ export function readDateTime(fields: Fields, name: string, errors: FieldErrors):
   const text = readText(fields, name, errors, { max: 40 });
   if (text === null) return null;
   const iso = parseDateTime(text);
-  if (iso === null) errors.push(notValid(name, `"${text}" is not an ISO 8601 date-time such as 2019-10-23T18:25:43.511Z or 2015-01-01T00:00:00+03`));
+  if (iso === null) errors.push(notValid(name, `"${text}" is not an ISO 8601 date-time such as 2019-10-23T18:25:43.511Z or 2015-01-01T00:00:00+03 (offsets up to ±14:00, years 1 to 9999 in UTC)`));
   return iso;
 }
 
@@ -168,13 +170,21 @@ export function parseDateTime(text: string): string | null {
   const check = new Date(utc);
   const valid =
     check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 && check.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
-  if (!valid) return null;
-  return new Date(utc - offsetMinutes(m[8]) * 60_000).toISOString();
+  const offset = offsetMinutes(m[8]);
+  if (!valid || offset === null) return null;
+  const result = new Date(utc - offset * 60_000);
+  // PostgreSQL's timestamptz (and ISO text) end at year 9999: a time that
+  // crosses it in UTC would pass here and fail its whole command later.
+  if (result.getUTCFullYear() < 1 || result.getUTCFullYear() > 9999) return null;
+  return result.toISOString();
 }
 
-function offsetMinutes(offset: string | undefined): number {
+/** Minutes east of UTC; null for an offset no zone has (beyond ±14:00, or 60 minutes and more). */
+function offsetMinutes(offset: string | undefined): number | null {
   if (!offset || offset.toUpperCase() === 'Z') return 0;
   const digits = offset.slice(1).replace(':', '');
-  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0);
-  return offset.startsWith('-') ? -minutes : minutes;
+  const hours = Number(digits.slice(0, 2));
+  const minutes = Number(digits.slice(2) || 0);
+  if (minutes >= 60 || hours * 60 + minutes > 14 * 60) return null;
+  return (offset.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
 }

@@ -15,6 +15,7 @@ import { readBonusAccount } from '../../bonus/read-bonus-account.ts';
 import { readOperations } from '../../bonus/read-operations.ts';
 import { validateCommand } from '../../bonus/validate-command.ts';
 import type { Store } from '../../store/db.ts';
+import { bodyText } from '../body-text.ts';
 
 const security = [{ apiKey: [] }];
 const UniqIdParams = Type.Object({ uniqId: Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000]+$', description: 'The customer\'s uniqId (login)' }) });
@@ -33,7 +34,7 @@ export function registerBonusRoutes(app: FastifyInstance, deps: { store: Store }
     // malformed command or item gets the documented per-item answer instead of
     // the framework's generic 400. Only in this scope.
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: COMMAND_BODY_LIMIT }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: COMMAND_BODY_LIMIT }, (_request, body, done) => done(null, body));
 
     scope.post(
       '/v1/bonus/commands',
@@ -46,12 +47,14 @@ export function registerBonusRoutes(app: FastifyInstance, deps: { store: Store }
           summary:
             'Run a bonus command: addCustomerPointMessage, blockCustomers, activateCustomers (asynchronous: the answer is the format verdict of each item; the background applies them) or getBonusOperationExt (synchronous read of the ledger)',
           body: CommandBody,
-          response: { 200: CommandAnswer, 400: CommandAnswer },
+          response: { 200: CommandAnswer, 400: CommandAnswer, 415: CommandAnswer },
           security,
         },
       },
       async (request, reply) => {
-        const command = validateCommand(typeof request.body === 'string' ? request.body : '');
+        const text = bodyText((request.body as Buffer | undefined) ?? Buffer.alloc(0), request.headers['content-type']);
+        if (!text.ok) return reply.code(text.error.status).send({ status: 'Failure', error: { typeOfError: 'invalidJson', description: text.error.message }, results: [] });
+        const command = validateCommand(text.value);
         if (!command.ok) return reply.code(400).send({ status: 'Failure', error: command.error, results: [] });
         const valid = command.value;
         if (valid.typeOfCommand === 'getBonusOperationExt') {

@@ -9,6 +9,7 @@ import { MAX_EVENTS_PER_REQUEST, parseCapillaryBody } from '../../ingest/capilla
 import { capillaryToCanonical } from '../../ingest/capillary/to-canonical.ts';
 import type { Metrics } from '../../metrics/metrics.ts';
 import type { Store } from '../../store/db.ts';
+import { bodyText } from '../body-text.ts';
 import { createWebhookSecretCache, verifyWebhookRequest } from '../webhook-auth.ts';
 
 /** A batch of MAX_EVENTS_PER_REQUEST realistic events fits; a larger body is refused unread. */
@@ -62,7 +63,9 @@ export function registerCapillaryWebhookRoutes(
     const verdict = verifyWebhookRequest(secret, raw, request.headers);
     if (!verdict.ok) return reply.code(401).send({ error: 'unauthorized', message: verdict.error });
 
-    const parsed = parseCapillaryBody(raw);
+    const text = bodyText(raw, request.headers['content-type']);
+    if (!text.ok) return reply.code(text.error.status).send({ error: text.error.code, message: text.error.message, rejected: [] });
+    const parsed = parseCapillaryBody(text.value);
     if (!parsed.ok) return reply.code(400).send({ error: parsed.error.code, message: parsed.error.reason, rejected: [] });
     const receivedAt = new Date().toISOString();
     const events: CanonicalEvent[] = [];
@@ -102,7 +105,7 @@ export function registerCapillaryWebhookRoutes(
           tags: ['webhooks'],
           summary: `Capillary event notifications: one event, or a JSON array of up to ${MAX_EVENTS_PER_REQUEST}, in any envelope form of the Capillary documentation`,
           description:
-            'Authenticated by the workspace webhook secret (`smartcom webhooks secret set`), not an API key: `X-Signature: sha256=<hex HMAC-SHA256 of the raw body>` and/or `Authorization: Bearer <secret>`, as the secret\'s mode says. 200 once stored: `{ accepted, rejected: [{ index, error, message }] }`; 400 when no event can be stored; 401 for a bad signature or token; 413 for a body over 4 MiB; 503 when the store is unavailable.',
+            'Authenticated by the workspace webhook secret (`smartcom webhooks secret set`), not an API key: `X-Signature: sha256=<hex HMAC-SHA256 of the raw body>` and/or `Authorization: Bearer <secret>`, as the secret\'s mode says. 200 once stored: `{ accepted, rejected: [{ index, error, message }] }`; 400 when no event can be stored; 401 for a bad signature or token; 413 for a body over 4 MiB; 415 for a body declared in a charset other than UTF-8 (400 `invalid_utf8` for bytes that are not UTF-8); 503 when the store is unavailable.',
           params: Params,
           security: [],
         },

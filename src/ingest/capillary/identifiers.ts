@@ -34,6 +34,7 @@ export function identifiersOf(ids: CustomerIdentifiers): CustomerIdentifier[] {
     add('instore', 'externalId', instore.externalId, true);
     add('instore', 'cardExternalId', instore.cardexternalid, true);
     add('instore', 'card', instore.cardnumber, false);
+    add('instore', 'card', instore.card_number, false); // the spelling of the documentation's parameter table
     for (const card of instore.cardNumbers ?? []) add('instore', 'card', card, false);
   }
   for (const [channel, block] of Object.entries(ids)) {

@@ -159,3 +159,19 @@ test('createdAt is milliseconds, or seconds when too small to be milliseconds', 
   assert.equal(timeOf('soon'), null);
   assert.equal(timeOf(null), null);
 });
+
+test('an identifier sent as a number too large to be read exactly is refused with its path; card_number (the parameter table spelling) is a card', () => {
+  const flat = toFlat(example('customerAdded.attributes'));
+  const body = (instore: Record<string, unknown>, customerId: unknown = 90200) =>
+    JSON.parse(JSON.stringify({ ...flat, data: { ...flat.data, customerIdentifiers: { customerId, instore } } }).replace('"__BIG__"', '6274518800012345678'));
+  const card = rejectOf(body({ cardnumber: '__BIG__' }));
+  assert.equal(card.code, 'invalid_event');
+  assert.match(card.reason, /data\/customerIdentifiers\/instore\/cardnumber: 6274518800012345000 is too large .* send it as a string/);
+  assert.match(rejectOf(body({}, '__BIG__')).reason, /customerIdentifiers\/customerId: .* too large/);
+  const exact = canonical(body({ cardnumber: '6274518800012345678', mobile: 62823960922 }));
+  assert.ok(exact.change.kind === 'profileDetailsChanged');
+  const values = exact.change.identifiers.map((i) => `${i.kind}=${i.value}`);
+  assert.ok(values.includes('card=6274518800012345678') && values.includes('phone=62823960922'), values.join(' '));
+  const aliased = canonical(body({ card_number: 'C-77' }));
+  assert.ok(aliased.change.kind === 'profileDetailsChanged' && aliased.change.identifiers.some((i) => i.kind === 'card' && i.value === 'C-77'));
+});

@@ -82,6 +82,8 @@ export function parseCapillaryEvent(item: unknown): Result<CapillaryEvent, Capil
   }
   const channels = checkChannels(eventName, data);
   if (!channels.ok) return channels;
+  const exact = checkExactNumbers(eventName, data);
+  if (!exact.ok) return exact;
   return ok({ name: eventName, envelope: envelope.value, data, raw: item } as CapillaryEvent);
 }
 
@@ -101,6 +103,27 @@ function checkChannels(eventName: string, data: Record<string, unknown>): Result
         const first = channelAccountsChecker.Errors(value).First();
         return fail({ code: 'invalid_event', reason: `${eventName} data${path}/${channel}${first?.path ?? ''}: ${first?.message ?? 'does not match'}` });
       }
+    }
+  }
+  return ok(true);
+}
+
+/**
+ * The documentation types mobile numbers, card numbers and customer ids as
+ * integers; one beyond 2^53 has already lost digits when JSON.parse read it
+ * (6274518800012345678 reads as 6274518800012345000), and a card number with
+ * other digits could link the wrong person. Refused, with the path, rather
+ * than stored changed.
+ */
+function checkExactNumbers(eventName: string, data: Record<string, unknown>): Result<true, CapillaryReject> {
+  for (const [path, identifiers] of identifierBlocks(data)) {
+    const stack: Array<[string, unknown]> = [[path, identifiers]];
+    while (stack.length > 0) {
+      const [at, value] = stack.pop()!;
+      if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+        return fail({ code: 'invalid_event', reason: `${eventName} data${at}: ${value} is too large to be read exactly as a JSON number (digits are lost beyond 2^53); send it as a string` });
+      }
+      if (typeof value === 'object' && value !== null) for (const [key, inner] of Object.entries(value)) stack.push([`${at}/${key}`, inner]);
     }
   }
   return ok(true);

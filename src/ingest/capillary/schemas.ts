@@ -41,6 +41,7 @@ export const Instore = Type.Object({
   email: Ident,
   externalId: Ident,
   cardnumber: Ident,
+  card_number: Ident,
   cardexternalid: Ident,
   cardNumbers: Nullable(Type.Array(Ident, { maxItems: 100 })),
 });
