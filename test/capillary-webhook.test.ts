@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import pg from 'pg';
 import { capillarySeedExamples, inForm, toFlat } from './fixtures/capillary/index.ts';
 import { sign, startCapillaryTestApp, tableCounts, TEST_WEBHOOK_SECRET, type CapillaryTestApp } from './support/capillary-webhook.ts';
 
@@ -188,4 +189,25 @@ test('a body declared in another charset than UTF-8 is refused with 415, bytes t
   const utf8 = await t.post(body, { headers: { 'content-type': 'application/json; charset=utf-8' } });
   assert.equal(utf8.status, 200);
   assert.equal((await t.get('/v1/customers/capillary:1301')).body.fields.standard.firstName.value, 'José');
+});
+
+test('while the store is away, reads and webhooks answer 503 (try again), and both work again once it is back', async () => {
+  const name = new URL(t.database.url).pathname.slice(1);
+  const admin = new pg.Client(t.database.url.replace(`/${name}`, '/postgres'));
+  await admin.connect();
+  try {
+    await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+    const read = await t.get('/v1/customers/capillary:1002');
+    assert.equal(read.status, 503);
+    assert.equal(read.body.error, 'store_unavailable');
+    const away = JSON.stringify(customerAdded('away-1', 1402));
+    const webhook = await fetch(`${t.url}/v1/webhooks/capillary/default`, { method: 'POST', headers: { 'x-signature': sign(away) }, body: away });
+    assert.equal(webhook.status, 503);
+  } finally {
+    await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+    await admin.end();
+  }
+  assert.equal((await t.post(customerAdded('back-1', 1401))).status, 200);
+  assert.equal((await t.get('/v1/customers/capillary:1401')).status, 200);
 });

@@ -1,9 +1,10 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { isTransientStoreError } from '../store/transient-errors.ts';
 
 /**
  * The one place errors become HTTP answers: a stable `error` code and a
- * message a user can act on. Unexpected errors are logged and answered 500
- * without internals.
+ * message a user can act on. A store outage is 503 (try again); unexpected
+ * errors are logged and answered 500 without internals.
  */
 // Fastify's own answers to a body it cannot read, in the house's terms.
 const BODY_ERRORS: Readonly<Record<string, { status: number; error: string }>> = {
@@ -23,6 +24,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (bodyError) return reply.code(bodyError.status).send({ error: bodyError.error, message: error.message });
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ error: 'bad_request', message: error.message });
+    }
+    if (isTransientStoreError(error)) {
+      // the database is away: the client should try again, as the webhooks tell their senders
+      request.log.warn({ err: error }, 'request failed: the store is unavailable');
+      return reply.code(503).header('retry-after', '5').send({ error: 'store_unavailable', message: 'the store is unavailable; try again shortly' });
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: 'internal error; see the service log' });

@@ -10,5 +10,5 @@ export function isTransientStoreError(error: unknown): boolean {
   if (!e) return false;
   if (e.code && (TRANSIENT_CODES.has(e.code) || e.code.startsWith('08'))) return true;
   const message = e.message ?? '';
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)|terminating connection/i.test(message);
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)|terminating connection|is not currently accepting connections/i.test(message);
 }

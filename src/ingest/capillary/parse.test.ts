@@ -157,6 +157,10 @@ test('createdAt is milliseconds, or seconds when too small to be milliseconds', 
   assert.equal(timeOf('2025-03-04T15:27:00Z'), '2025-03-04T15:27:00.000Z');
   assert.equal(timeOf(1e20), null);
   assert.equal(timeOf('soon'), null);
+  // ISO 8601 only, and a time without a zone is UTC whatever the process's zone
+  assert.equal(timeOf('March 7'), null);
+  assert.equal(timeOf('2024-01-01T10:00:00'), '2024-01-01T10:00:00.000Z');
+  assert.equal(timeOf('2024-01-01 10:00:00+07:00'), '2024-01-01T03:00:00.000Z');
   assert.equal(timeOf(null), null);
 });
 

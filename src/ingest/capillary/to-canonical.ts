@@ -1,3 +1,4 @@
+import { isoInstant } from '../../events/iso-time.ts';
 import type {
   CanonicalEvent,
   ChannelSubscription,
@@ -235,7 +236,7 @@ export function timeOf(value: number | string | null): string | null {
   let ms: number;
   if (typeof value === 'number') ms = Math.abs(value) < 1e11 ? value * 1000 : value;
   else if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) return timeOf(Number(value));
-  else if (typeof value === 'string') ms = Date.parse(value);
+  else if (typeof value === 'string') return isoInstant(value) ?? null;
   else return null;
   if (!Number.isFinite(ms)) return null;
   const date = new Date(ms);
