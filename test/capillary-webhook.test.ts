@@ -173,6 +173,22 @@ test('a group is named by its latest groupCreated / groupUpdated; other group ev
   assert.equal(await nameOf(), 'Renamed');
 });
 
+test('a member added who is also named as the primary member is the group\'s primary, and so is a contributing primary member', async () => {
+  const added = example('groupMemberAdded.flat');
+  const self = { ...added.data.memberAdded, customerIdentifiers: { ...added.data.memberAdded.customerIdentifiers, customerId: 88021 } };
+  const body = { ...added, eventId: 'self-primary-1', data: { ...added.data, groupId: 880003, primaryMember: self, memberAdded: self } };
+  assert.equal((await t.post(body)).status, 200);
+  const group = (await t.get('/v1/customers/capillary:88021')).body.groups.find((g: any) => g.groupId === '880003');
+  assert.deepEqual([group.primary, group.primaryMember, group.status], [true, 'capillary:88021', 'active']);
+
+  const points = example('pointsContributionToGroup.flat');
+  const contributor = { ...points.data.contributingMember, customerIdentifiers: { ...points.data.contributingMember.customerIdentifiers, customerId: 88022 } };
+  const contribution = { ...points, eventId: 'self-primary-2', data: { ...points.data, groupId: 880004, primaryMember: contributor, contributingMember: contributor } };
+  assert.equal((await t.post(contribution)).status, 200);
+  const second = (await t.get('/v1/customers/capillary:88022')).body.groups.find((g: any) => g.groupId === '880004');
+  assert.deepEqual([second.primary, second.primaryMember], [true, 'capillary:88022']);
+});
+
 test('a body declared in another charset than UTF-8 is refused with 415, bytes that are not UTF-8 with 400 invalid_utf8; nothing is stored', async () => {
   const before = await eventsStored();
   const body = JSON.stringify({ ...customerAdded('charset-1', 1301), data: { ...customerAdded('charset-1', 1301).data, firstName: 'José' } });

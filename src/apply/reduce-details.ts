@@ -259,7 +259,7 @@ export function reduceDetails(segment: readonly AppliedEvent[], erasedBefore: Re
       case 'groupChanged':
       case 'groupPointsContributed': {
         const groupKey = `${event.source}\u0000${change.group.groupId}`;
-        const primary = change.members.find((m) => m.position === 'primary');
+        const primary = change.members.find((m) => m.position === 'primary' || m.alsoPrimary);
         const defining = change.kind === 'groupChanged' && (change.action === 'created' || change.action === 'updated');
         const group: GroupRow = {
           source: event.source,

@@ -265,6 +265,8 @@ export interface GroupMember {
   role: string | null;
   /** What the event says about this member. */
   position: 'primary' | 'added' | 'removed' | 'contributor';
+  /** The member is also the group's primary member (added, removed or contributing, and named as primary too). */
+  alsoPrimary?: boolean;
   identifiers: CustomerIdentifier[];
 }
 

@@ -127,7 +127,8 @@ function memberOf(member: Member, position: GroupMember['position']): GroupMembe
 function withPrimary(primary: Member | null | undefined, member: GroupMember): GroupMember[] {
   if (!primary) return [member];
   const primaryMember = memberOf(primary, 'primary');
-  return primaryMember.customer.key === member.customer.key ? [member] : [primaryMember, member];
+  // the same customer in both places is one member, with what the event says about it, and still the primary
+  return primaryMember.customer.key === member.customer.key ? [{ ...member, alsoPrimary: true }] : [primaryMember, member];
 }
 
 // Seed 002, "PII deletion": the status moves from "Pending Deletion" to "Deleted".
