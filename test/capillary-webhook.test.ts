@@ -189,6 +189,33 @@ test('a member added who is also named as the primary member is the group\'s pri
   assert.deepEqual([second.primary, second.primaryMember], [true, 'capillary:88022']);
 });
 
+test('a field reported cleared (currentValue null or "") is cleared, and the change is in its history', async () => {
+  const updated = example('customerUpdated.flat');
+  const update = (eventId: string, createdAt: number, updatedFields: unknown[]) => ({
+    ...updated,
+    eventId,
+    createdAt,
+    data: { ...updated.data, customerIdentifiers: { customerId: 1501 }, extendedFields: [], customFields: [], updatedFields },
+  });
+  const set = [
+    { fieldName: 'dob', previousValue: null, currentValue: '1990-01-01', fieldType: 'ExtendedField' },
+    { fieldName: 'gender', previousValue: null, currentValue: 'M', fieldType: 'StandardField' },
+  ];
+  const cleared = [
+    { fieldName: 'dob', previousValue: '1990-01-01', currentValue: null, fieldType: 'ExtendedField' },
+    { fieldName: 'gender', previousValue: 'M', currentValue: '', fieldType: 'StandardField' },
+  ];
+  assert.equal((await t.post(update('clear-1', 1_700_000_000_000, set))).status, 200);
+  assert.equal((await t.post(update('clear-2', 1_700_000_005_000, cleared))).status, 200);
+  const fields = (await t.get('/v1/customers/capillary:1501')).body.fields;
+  assert.equal(fields.extended.dob.value, null);
+  assert.equal(fields.standard.gender.value, null);
+  assert.deepEqual(fields.extended.dob.history.map((h: any) => h.currentValue), ['1990-01-01', null]);
+  // a late, older report does not bring the value back
+  assert.equal((await t.post(update('clear-3', 1_700_000_001_000, set))).status, 200);
+  assert.equal((await t.get('/v1/customers/capillary:1501')).body.fields.extended.dob.value, null);
+});
+
 test('a body declared in another charset than UTF-8 is refused with 415, bytes that are not UTF-8 with 400 invalid_utf8; nothing is stored', async () => {
   const before = await eventsStored();
   const body = JSON.stringify({ ...customerAdded('charset-1', 1301), data: { ...customerAdded('charset-1', 1301).data, firstName: 'José' } });

@@ -186,11 +186,13 @@ function fieldsOf(data: CustomerData): ProfileField[] {
   }
   for (const { key, value } of data.customFields ?? []) add('custom', key.trim(), value);
   for (const { key, value } of data.extendedFields ?? []) add('extended', key.trim(), value);
-  // what the source reports as changed is the newest value of that field
+  // What the source reports as changed is the newest value of that field,
+  // a value it reports cleared (null or "") included.
+  const reported = new Map<string, ProfileField>();
   for (const change of fieldChangesOf(data)) {
-    if (change.name !== 'status') add(change.type, change.name, change.currentValue);
+    if (change.name !== 'status') reported.set(`${change.type}\u0000${change.name}`, { type: change.type, name: change.name, value: change.currentValue });
   }
-  return fields.filter((f) => f.name !== '');
+  return [...fields.filter((f) => !reported.has(`${f.type}\u0000${f.name}`)), ...reported.values()].filter((f) => f.name !== '');
 }
 
 function fieldChangesOf(data: CustomerData): ProfileFieldChange[] {
