@@ -216,6 +216,29 @@ test('a field reported cleared (currentValue null or "") is cleared, and the cha
   assert.equal((await t.get('/v1/customers/capillary:1501')).body.fields.extended.dob.value, null);
 });
 
+test("a group event's identifiers only fill gaps: they never replace what the member's own events said, whatever their dates", async () => {
+  const phoneOf = async (id: number) =>
+    (await t.get(`/v1/customers/capillary:${id}`)).body.identifiers.filter((i: any) => i.kind === 'phone').map((i: any) => i.value);
+  const points = example('pointsContributionToGroup.flat');
+  const contributor = (id: number, mobile: string) => ({ ...points.data.contributingMember, customerIdentifiers: { customerId: id, instore: { mobile } } });
+  assert.equal((await t.post({ ...customerAdded('fill-1', 99970, '111000'), createdAt: 1_700_000_001_000 })).status, 200);
+  const contribution = { ...points, eventId: 'fill-2', createdAt: 1_700_000_003_000, data: { ...points.data, groupId: 99001, primaryMember: null, contributingMember: contributor(99970, '111000') } };
+  assert.equal((await t.post(contribution)).status, 200);
+  // the customer's own update, dated before the group event, arrives last
+  assert.equal((await t.post({ ...customerAdded('fill-3', 99970, '222000'), eventName: 'customerUpdated', createdAt: 1_700_000_002_000 })).status, 200);
+  assert.deepEqual(await phoneOf(99970), ['222000']);
+  // a member added with other identifiers than its own does not take them over
+  assert.equal((await t.post({ ...customerAdded('fill-4', 99972, '333000'), createdAt: 1_700_000_001_000 })).status, 200);
+  const added = example('groupMemberAdded.flat');
+  const member = { ...added.data.memberAdded, customerIdentifiers: { customerId: 99972, instore: { mobile: '444000' } } };
+  assert.equal((await t.post({ ...added, eventId: 'fill-5', createdAt: 1_700_000_009_000, data: { ...added.data, groupId: 99002, primaryMember: null, memberAdded: member } })).status, 200);
+  assert.deepEqual(await phoneOf(99972), ['333000']);
+  // a customer known only from a group event gets its identifiers from it
+  const stranger = { ...added.data.memberAdded, customerIdentifiers: { customerId: 99973, instore: { mobile: '555000' } } };
+  assert.equal((await t.post({ ...added, eventId: 'fill-6', data: { ...added.data, groupId: 99002, primaryMember: null, memberAdded: stranger } })).status, 200);
+  assert.deepEqual(await phoneOf(99973), ['555000']);
+});
+
 test('a body declared in another charset than UTF-8 is refused with 415, bytes that are not UTF-8 with 400 invalid_utf8; nothing is stored', async () => {
   const before = await eventsStored();
   const body = JSON.stringify({ ...customerAdded('charset-1', 1301), data: { ...customerAdded('charset-1', 1301).data, firstName: 'José' } });

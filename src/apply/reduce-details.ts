@@ -299,8 +299,9 @@ export function reduceDetails(segment: readonly AppliedEvent[], erasedBefore: Re
             subjects.push({ customer_key: key, event_seq: seq });
             touch(customers, member.customer, event.receivedAt);
           }
+          // A group event's identifiers only fill gaps, its addressee's too: the members' own events say who they are.
           if (isErased(key)) scrubSeqs.add(seq);
-          else addIdentifiers(key, member.identifiers, at, seq, key !== event.customer.key);
+          else addIdentifiers(key, member.identifiers, at, seq, true);
           // The event is about its addressee (and, for a group definition, its
           // primary member); anyone else is only mentioned.
           const about = member.position !== 'contributor' && (key === event.customer.key || (defining && member.position === 'primary'));
