@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Queryable, Store } from './db.ts';
 
@@ -15,7 +14,7 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
   pool.on('error', () => {});
   return {
     kind: 'postgres',
-    query: (sql, params) => pool.query(prepared(sql, params)) as never,
+    query: (sql, params) => pool.query(sql, params as unknown[]) as never,
     async transaction(fn) {
       const client = await pool.connect();
       let broken = false;
@@ -27,7 +26,7 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
       client.on('error', markBroken);
       try {
         await client.query('BEGIN');
-        const result = await fn({ query: (sql, params) => client.query(prepared(sql, params)) as never });
+        const result = await fn(client as unknown as Queryable);
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -43,21 +42,3 @@ export function openPostgresStore(connectionString: string, poolSize = 10): Stor
     close: () => pool.end(),
   };
 }
-
-/**
- * Data statements run as named prepared statements, one per text and
- * connection: PostgreSQL then plans a statement once instead of on every
- * call, which for the apply pipeline's multi-table statements cost more than
- * running them. Every text is written in the code (values are always
- * parameters), so the number of names is bounded. Anything else (DDL,
- * transaction control) runs as it is.
- */
-function prepared(sql: string, params: unknown[] | undefined): pg.QueryConfig {
-  if (!DATA_STATEMENT.test(sql)) return { text: sql, values: params as unknown[] };
-  let name = statementNames.get(sql);
-  if (!name) statementNames.set(sql, (name = `smc_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`));
-  return { name, text: sql, values: params as unknown[] };
-}
-
-const DATA_STATEMENT = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i;
-const statementNames = new Map<string, string>();
