@@ -23,6 +23,10 @@ test('each mode accepts exactly what it names', () => {
     ['either', signed, true],
     ['either', token, true],
     ['either', {}, false],
+    // a proof that was sent must check out, even when the other one does
+    ['either', { ...token, 'x-signature': `sha256=${'0'.repeat(64)}` }, false],
+    ['either', { ...signed, authorization: 'Bearer not-the-secret' }, false],
+    ['either', { ...signed, ...token }, true],
   ];
   for (const [mode, headers, accepted] of table) assert.equal(check(mode, headers).ok, accepted, `${mode} with ${Object.keys(headers).join('+') || 'nothing'}`);
 });

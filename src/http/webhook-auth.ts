@@ -25,8 +25,16 @@ export function verifyWebhookRequest(secret: WebhookSecret | null, rawBody: Buff
       return token;
     case 'both':
       return !signature.ok ? signature : token;
-    case 'either':
+    case 'either': {
+      // One proof is enough, but a proof that was sent must check out: a
+      // signature that does not match the body means the body is not what
+      // was signed, whatever token comes with it.
+      const sentSignature = SIGNATURE_HEADERS.some((h) => typeof headers[h] === 'string');
+      const sentToken = headers.authorization !== undefined;
+      if (sentSignature && !signature.ok) return signature;
+      if (sentToken && !token.ok) return token;
       return signature.ok || token.ok ? ok(true) : fail(`${signature.error}; or ${token.error}`);
+    }
   }
 }
 
