@@ -206,7 +206,10 @@ async function startSmartcom(): Promise<{ url: string; events(): Promise<number>
     /** Waits until every accepted event is projected; returns the seconds waited. */
     async projected() {
       const started = performance.now();
-      while ((await countQueued(store, 'default')) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      while ((await countQueued(store, 'default')) > 0) {
+        if (performance.now() - started > 300_000) throw new Error('accepted events still queued after 5 minutes: the projection is stuck (see smartcom projection status)');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       return (performance.now() - started) / 1000;
     },
   };

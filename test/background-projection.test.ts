@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import pg from 'pg';
 import { acceptEvents } from '../src/apply/accept-events.ts';
 import { startBackgroundProjection } from '../src/apply/background-projection.ts';
 import { countQueued, listProjectionFailures, requeueProjectionFailures } from '../src/apply/projection-queue-table.ts';
@@ -86,5 +87,28 @@ test('an event that cannot be projected is kept with its reason and holds back n
     assert.deepEqual(await listProjectionFailures(store, 'default', 10), []);
   } finally {
     await projection.stop();
+  }
+});
+
+test('while the store is away the projection retries with backoff, and a stop does not wait for the backoff to end', async () => {
+  const away = await createTestDatabase();
+  const awayStore = await openStore({ databaseUrl: away.url, dataDir: '' });
+  const name = new URL(away.url).pathname.slice(1);
+  const admin = new pg.Client(away.url.replace(`/${name}`, '/postgres'));
+  await admin.connect();
+  try {
+    await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+    const projection = startBackgroundProjection(awayStore, { log: null, metrics: createMetrics() }, { pollMs: 60_000, retryMaxDelayMs: 60_000 });
+    projection.wake('default');
+    await new Promise((resolve) => setTimeout(resolve, 4000)); // several failed attempts: the next wait is seconds long
+    const started = Date.now();
+    await projection.stop();
+    assert.ok(Date.now() - started < 1000, `stopped after ${Date.now() - started} ms`);
+  } finally {
+    await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+    await admin.end();
+    await awayStore.close();
+    await away.drop();
   }
 });

@@ -50,6 +50,9 @@ export function startBackgroundProjection(
   const batchSize = options.batchSize ?? 2000;
   const lanes = new Map<string, Lane>();
   let stopped = false;
+  // Ends a backoff wait at once when the service stops (a store outage must not hold up the stop).
+  let wakeFromBackoff: () => void = () => {};
+  const stopping = new Promise<void>((resolve) => (wakeFromBackoff = resolve));
 
   const wake = (workspaceId: string) => {
     if (stopped) return;
@@ -76,7 +79,7 @@ export function startBackgroundProjection(
         if (stopped) return;
         deps.log?.warn({ err: error, workspaceId }, 'projecting accepted events failed; retrying');
         lane.again = true;
-        await sleep(backoffDelay(outages++, 250, options.retryMaxDelayMs ?? 30_000));
+        await Promise.race([sleep(backoffDelay(outages++, 250, options.retryMaxDelayMs ?? 30_000)), stopping]);
       }
     } while (lane.again && !stopped);
   }
@@ -145,6 +148,7 @@ export function startBackgroundProjection(
     wake,
     async stop() {
       stopped = true;
+      wakeFromBackoff();
       clearInterval(timer);
       await Promise.all([...lanes.values()].map((lane) => lane.running));
     },

@@ -5,7 +5,7 @@ import type { Config } from '../config/config.ts';
 import { LINKABLE_KINDS } from '../events/identifier-kinds.ts';
 import { identityLinkUndoneEvent } from '../ingest/operator/identity-link-undone.ts';
 import { hasActiveLink } from '../profiles/read-profile-details.ts';
-import { openStore } from '../store/open-store.ts';
+import { withStore } from './with-store.ts';
 import { isLinkableKind, readLinkRule, setLinkRule } from '../workspaces/identity-link-rules.ts';
 import { workspaceExists } from '../workspaces/workspaces.ts';
 
@@ -18,8 +18,7 @@ export function registerIdentityCommands(program: Command, config: () => Config)
     .requiredOption('--workspace <id>')
     .option('--link <kinds>', 'comma-separated identifier kinds that link profiles, e.g. card,externalId,phone')
     .action(async (options: { workspace: string; link?: string }) => {
-      const store = await openStore(config());
-      try {
+      await withStore(config, async (store) => {
         if (!(await workspaceExists(store, options.workspace))) throw new Error(`no workspace "${options.workspace}"`);
         if (options.link !== undefined) {
           const kinds = options.link === 'none' ? [] : options.link.split(',').map((k) => k.trim()).filter(Boolean);
@@ -31,22 +30,17 @@ export function registerIdentityCommands(program: Command, config: () => Config)
         }
         const rule = await readLinkRule(store, options.workspace);
         console.log(`${rule.kinds.join(',') || 'none'}${rule.isDefault ? ' (default)' : ''}`);
-      } finally {
-        await store.close();
-      }
+      });
     });
   identity
     .command('unlink <customerId> <otherCustomerId>')
     .description('undo the link between two profiles (ids as source:customerId); the rule never re-creates it')
     .requiredOption('--workspace <id>')
     .action(async (customerId: string, otherId: string, options: { workspace: string }) => {
-      const store = await openStore(config());
-      try {
+      await withStore(config, async (store) => {
         if (!(await hasActiveLink(store, options.workspace, customerId, otherId))) throw new Error(`${customerId} is not linked to ${otherId}`);
         await applyEvents(store, options.workspace, [identityLinkUndoneEvent(options.workspace, customerId, otherId, new Date().toISOString())]);
         console.log(`unlinked ${customerId} and ${otherId}`);
-      } finally {
-        await store.close();
-      }
+      });
     });
 }

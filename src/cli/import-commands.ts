@@ -6,6 +6,7 @@ import { parseImportJob, redactedJob } from '../imports/job-config.ts';
 import { runWithHeartbeat } from '../imports/schedule-import-jobs.ts';
 import { openSqlSource } from '../ingest/sql/open-sql-source.ts';
 import { openStore } from '../store/open-store.ts';
+import { withStore } from './with-store.ts';
 import { workspaceExists } from '../workspaces/workspaces.ts';
 import { formatProgress } from './progress-line.ts';
 
@@ -63,14 +64,11 @@ export function registerImportCommands(program: Command, config: () => Config): 
     .description('list the SQL import jobs stored over the HTTP API, as JSON (job files are not stored; their folder is SQL_IMPORT_JOBS_DIR)')
     .option('--workspace <id>', 'only this workspace')
     .action(async (options: { workspace?: string }) => {
-      const store = await openStore(config());
-      try {
+      await withStore(config, async (store) => {
         const jobs = await listStoredJobs(store, options.workspace ?? null);
         const shown = jobs.map((s) => ({ workspace: s.workspaceId, name: s.name, definition: s.job && redactedJob(s.job), problems: s.problems, updatedAt: s.updatedAt }));
         console.log(JSON.stringify(shown, null, 2));
-      } finally {
-        await store.close();
-      }
+      });
     });
 }
 

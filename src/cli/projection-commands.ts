@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { countQueued, listProjectionFailures, requeueProjectionFailures, workspacesWithQueuedEvents } from '../apply/projection-queue-table.ts';
 import type { Config } from '../config/config.ts';
-import { openStore } from '../store/open-store.ts';
+import { withStore } from './with-store.ts';
 import { positiveInt } from './positive-int.ts';
 
 /** `smartcom projection …`: accepted webhook events on their way to the profiles. */
@@ -11,8 +11,7 @@ export function registerProjectionCommands(program: Command, config: () => Confi
     .command('status')
     .description('events waiting, and events that failed, per workspace')
     .action(async () => {
-      const store = await openStore(config());
-      try {
+      await withStore(config, async (store) => {
         const failures = await listProjectionFailures(store, null, 100_000);
         const workspaces = new Set([...(await workspacesWithQueuedEvents(store)), ...failures.map((f) => f.workspaceId)]);
         if (workspaces.size === 0) console.log('nothing waiting, nothing failed');
@@ -20,9 +19,7 @@ export function registerProjectionCommands(program: Command, config: () => Confi
           const failed = failures.filter((f) => f.workspaceId === workspace).length;
           console.log(`${workspace}: ${await countQueued(store, workspace)} waiting, ${failed} failed`);
         }
-      } finally {
-        await store.close();
-      }
+      });
     });
   projection
     .command('failures')
@@ -30,27 +27,21 @@ export function registerProjectionCommands(program: Command, config: () => Confi
     .option('--workspace <id>', 'only this workspace')
     .option('--limit <n>', 'at most this many', positiveInt, 100)
     .action(async (options: { workspace?: string; limit: number }) => {
-      const store = await openStore(config());
-      try {
+      await withStore(config, async (store) => {
         const failures = await listProjectionFailures(store, options.workspace ?? null, options.limit);
         if (failures.length === 0) console.log('no projection failures');
         for (const f of failures) console.log(`${f.workspaceId} #${f.seq} ${f.eventCode} ${f.customerKey} at ${f.failedAt}: ${f.error}`);
-      } finally {
-        await store.close();
-      }
+      });
     });
   projection
     .command('retry')
     .description('put failed events back in the queue, once their cause is fixed (a running service projects them within 5 s)')
     .option('--workspace <id>', 'only this workspace')
     .action(async (options: { workspace?: string }) => {
-      const store = await openStore(config());
-      try {
+      await withStore(config, async (store) => {
         const requeued = await requeueProjectionFailures(store, options.workspace ?? null);
         if (requeued.length === 0) console.log('no projection failures to retry');
         for (const r of requeued) console.log(`${r.workspaceId}: ${r.events} event(s) queued again`);
-      } finally {
-        await store.close();
-      }
+      });
     });
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Config } from '../config/config.ts';
 import { openStore } from '../store/open-store.ts';
+import { withStore } from './with-store.ts';
 import { createWorkspace, listWorkspaces } from '../workspaces/workspaces.ts';
 
 export function registerStoreCommands(program: Command, config: () => Config): void {
@@ -19,20 +20,14 @@ export function registerStoreCommands(program: Command, config: () => Config): v
     .command('create <id>')
     .option('--name <name>', 'display name')
     .action(async (id: string, options: { name?: string }) => {
-      const store = await openStore(config());
-      try {
+      await withStore(config, async (store) => {
         const ws = await createWorkspace(store, id, options.name);
         console.log(ws.created ? `workspace ${ws.id} created` : `workspace ${ws.id} already exists; nothing changed`);
-      } finally {
-        await store.close();
-      }
+      });
     });
   workspaces.command('list').action(async () => {
-    const store = await openStore(config());
-    try {
+    await withStore(config, async (store) => {
       for (const ws of await listWorkspaces(store)) console.log(`${ws.id}\t${ws.name}`);
-    } finally {
-      await store.close();
-    }
+    });
   });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Config } from '../config/config.ts';
 import { CAPILLARY_SOURCE } from '../ingest/capillary/identifiers.ts';
-import { openStore } from '../store/open-store.ts';
+import { withStore } from './with-store.ts';
 import { workspaceExists } from '../workspaces/workspaces.ts';
 import {
   generateWebhookSecret,
@@ -26,42 +26,34 @@ export function registerWebhookCommands(program: Command, config: () => Config):
     .action(async (options: { workspace: string; source: string; auth: string; secret?: string }) => {
       if (!isWebhookAuthMode(options.auth)) throw new Error(`--auth must be one of ${WEBHOOK_AUTH_MODES.join(', ')}`);
       if (options.secret !== undefined && options.secret.length < 16) throw new Error('--secret must be at least 16 characters');
-      const store = await openStore(config());
-      try {
+      const mode = options.auth; // narrowed: the closure below would see the option's wider type
+      await withStore(config, async (store) => {
         if (!(await workspaceExists(store, options.workspace))) throw new Error(`no workspace "${options.workspace}" (see \`smartcom workspaces create\`)`);
         const value = options.secret ?? generateWebhookSecret();
-        await setWebhookSecret(store, options.workspace, options.source, { secret: value, mode: options.auth });
+        await setWebhookSecret(store, options.workspace, options.source, { secret: value, mode });
         console.log(value);
         console.error(
           `webhook secret for ${options.source} in workspace ${options.workspace} (auth: ${options.auth}); it is not shown again. ` +
             `Endpoint: POST /v1/webhooks/${options.source}/${options.workspace}. The service picks it up within 5 s.`,
         );
-      } finally {
-        await store.close();
-      }
+      });
     });
   secret
     .command('remove')
     .requiredOption('--workspace <id>')
     .option('--source <name>', 'the sender', CAPILLARY_SOURCE)
     .action(async (options: { workspace: string; source: string }) => {
-      const store = await openStore(config());
-      try {
+      await withStore(config, async (store) => {
         if (!(await removeWebhookSecret(store, options.workspace, options.source))) throw new Error(`no ${options.source} webhook secret in workspace ${options.workspace}`);
         console.log(`removed; the endpoint refuses every request for ${options.workspace} within 5 s`);
-      } finally {
-        await store.close();
-      }
+      });
     });
   webhooks
     .command('list')
     .description('workspaces with a webhook secret, and their auth mode (never the secret)')
     .action(async () => {
-      const store = await openStore(config());
-      try {
+      await withStore(config, async (store) => {
         for (const s of await listWebhookSecrets(store)) console.log([s.workspaceId, s.source, s.mode, s.createdAt].join('\t'));
-      } finally {
-        await store.close();
-      }
+      });
     });
 }

@@ -8,7 +8,7 @@ export function createMetrics() {
   return {
     registry,
     consumed: new Counter({ name: 'smartcom_events_consumed_total', help: 'Messages taken from the broker', labelNames, registers: [registry] }),
-    applied: new Counter({ name: 'smartcom_events_applied_total', help: 'Events appended to the log and applied to profiles', labelNames, registers: [registry] }),
+    applied: new Counter({ name: 'smartcom_events_applied_total', help: 'Events appended to the log and applied to profiles (webhooks: appended and queued for the background projection)', labelNames, registers: [registry] }),
     duplicates: new Counter({ name: 'smartcom_events_duplicate_total', help: 'Copies of events already applied, acknowledged without effect', labelNames, registers: [registry] }),
     retried: new Counter({ name: 'smartcom_events_retried_total', help: 'Apply attempts repeated after a failure', labelNames, registers: [registry] }),
     deadLettered: new Counter({
