@@ -106,7 +106,7 @@ function startScheduledImports(config: Config, store: Store, logger: Logger): Im
     log: logger.child({ part: 'sql-import' }),
     openSource: openSqlSource,
     reloadEveryMs: config.sqlImportReloadMs,
-    checkStoredJob: (job) => apiJobHostProblem(job.source.url, hostRule),
+    checkStoredJob: (job) => apiJobHostProblem(job.source, hostRule),
   });
 }
 

@@ -4,22 +4,24 @@ import { test } from 'node:test';
 import { apiJobHostProblem, parseAllowedHosts, type ApiJobHostRule } from './api-job-hosts.ts';
 
 const open: ApiJobHostRule = { allowedHosts: [], storeUrl: 'postgres://smartcom:pw@127.0.0.1:5432/smartcom' };
-const problem = async (url: string, rule: ApiJobHostRule = open) => (await apiJobHostProblem(url, rule)) ?? '';
+// A job's source as the job check leaves it: the dialect its URL's scheme names.
+const sourceOf = (url: string) => ({ url, dialect: (({ postgres: 'postgres', postgresql: 'postgres', mysql: 'mysql', mssql: 'mssql', oracle: 'oracle' }) as const)[url.split(':')[0] as 'postgres'] });
+const problem = async (url: string, rule: ApiJobHostRule = open) => (await apiJobHostProblem(sourceOf(url), rule)) ?? '';
 
 test("an API job may not read smartcom's own store, nor connect through a socket", async () => {
   assert.match(await problem('postgres://reader@localhost/smartcom'), /own store/);
   assert.match(await problem('postgresql://x:y@127.0.0.1:5432/smartcom?sslmode=disable'), /own store/);
   assert.match(await problem('postgres://reader@db.shop/crm?host=/var/run/postgresql'), /host parameter/);
   assert.match(await problem('mysql://root@db.shop/crm?socketPath=/run/mysqld/mysqld.sock'), /socketPath|socketpath/i);
-  assert.equal(await apiJobHostProblem('mysql://reader@127.0.0.1:3306/smartcom', open), null);
+  assert.equal(await apiJobHostProblem(sourceOf('mysql://reader@127.0.0.1:3306/smartcom'), open), null);
 });
 
 test("without an allow-list, not even another database of the store's server; with it, that server's other databases", async () => {
   assert.match(await problem('postgres://reader@127.0.0.1:5432/crm'), /own database server/);
   const listed = { allowedHosts: ['127.0.0.1'], storeUrl: open.storeUrl };
-  assert.equal(await apiJobHostProblem('postgres://reader@127.0.0.1:5432/crm', listed), null);
+  assert.equal(await apiJobHostProblem(sourceOf('postgres://reader@127.0.0.1:5432/crm'), listed), null);
   assert.match(await problem('postgres://reader@127.0.0.1:5432/smartcom', listed), /own store/);
-  assert.equal(await apiJobHostProblem('postgres://reader@127.1:5433/crm', open), null, 'another server (port) on this machine');
+  assert.equal(await apiJobHostProblem(sourceOf('postgres://reader@127.1:5433/crm'), open), null, 'another server (port) on this machine');
 });
 
 test('the store is recognised however its address is spelled, and when it is reached through a socket', async () => {
@@ -38,11 +40,21 @@ test('an API job names its user and database, and uses no option that could poin
     assert.match(await problem(`postgres://reader@db.shop/crm?${option}`), /not allowed in a job defined over the API/, option);
   }
   assert.match(await problem('mysql://reader@db.shop/crm?localInfile=true'), /localInfile not allowed/);
-  assert.equal(await apiJobHostProblem('postgres://reader:pw@db.shop.example/crm?sslmode=require&queryTimeout=600000', open), null);
+  assert.equal(await apiJobHostProblem(sourceOf('postgres://reader:pw@db.shop.example/crm?sslmode=require&queryTimeout=600000'), open), null);
 });
 
 test('with an allow-list, only its hosts', async () => {
   const rule = { allowedHosts: parseAllowedHosts(' DB.shop.example , crm.internal '), storeUrl: undefined };
-  assert.equal(await apiJobHostProblem('mssql://reader:pw@db.shop.example/crm', rule), null);
+  assert.equal(await apiJobHostProblem(sourceOf('mssql://reader:pw@db.shop.example/crm'), rule), null);
   assert.match(await problem('oracle://reader:pw@evil.example:1521/XE', rule), /evil\.example is not one API jobs may read/);
+});
+
+test('the job\'s dialect decides, not the URL\'s scheme; a source that is not a URL is refused (the pg driver reads one as a socket and a database)', async () => {
+  const posing = { dialect: 'postgres' as const, url: 'mysql://reader@127.0.0.1:5432/smartcom' };
+  assert.match((await apiJobHostProblem(posing, open)) ?? '', /own store/);
+  const withOption = { dialect: 'postgres' as const, url: 'http://reader@db.shop/crm?sslkey=/etc/ssl/private/key.pem' };
+  assert.match((await apiJobHostProblem(withOption, open)) ?? '', /sslkey not allowed/);
+  for (const rule of [open, { ...open, allowedHosts: ['db.shop'] }]) {
+    assert.match((await apiJobHostProblem({ dialect: 'postgres', url: '/var/run/postgresql smartcom' }, rule)) ?? '', /names its source by a URL/);
+  }
 });

@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import pg from 'pg';
+import type { SqlDialect } from '../ingest/sql/sql-source.ts';
 
 /**
  * Which servers a job defined over the HTTP API may read. An API key belongs
@@ -30,13 +31,6 @@ const ALLOWED_OPTIONS: Readonly<Record<string, ReadonlySet<string>>> = {
   mysql: new Set(['ssl', 'charset', 'connecttimeout', 'querytimeout']),
 };
 
-function dialectOfUrl(url: URL): 'postgres' | 'mysql' | 'other' {
-  const scheme = url.protocol.replace(/:$/, '').toLowerCase();
-  if (scheme === 'postgres' || scheme === 'postgresql') return 'postgres';
-  if (scheme === 'mysql' || scheme === 'mariadb') return 'mysql';
-  return 'other'; // MS SQL Server and Oracle URLs are smartcom's own form, every option checked (check-source-url.ts)
-}
-
 /**
  * The problem with an API job's source URL, or null when it may be read.
  * Checked when the job is saved and again before each run (a name can
@@ -48,12 +42,14 @@ function dialectOfUrl(url: URL): 'postgres' | 'mysql' | 'other' {
  * spelled: 127.1, 0.0.0.0, ::ffff:127.0.0.1 and this machine's own
  * addresses are all "this machine".
  */
-export async function apiJobHostProblem(sourceUrl: string, rule: ApiJobHostRule): Promise<string | null> {
+export async function apiJobHostProblem(job: { dialect: SqlDialect; url: string }, rule: ApiJobHostRule): Promise<string | null> {
+  const sourceUrl = job.url;
   let url: URL;
   try {
     url = new URL(sourceUrl);
   } catch {
-    return null; // not a URL: the job check names that problem
+    // The pg driver reads "/var/run/postgresql smartcom" as a socket and a database: never let such a string through.
+    return '/source/url: a job defined over the API names its source by a URL (scheme://user:password@host:port/database)';
   }
   const host = url.hostname.toLowerCase();
   const optionNames = [...url.searchParams.keys()];
@@ -61,8 +57,9 @@ export async function apiJobHostProblem(sourceUrl: string, rule: ApiJobHostRule)
   if (host === '' || socketParams.length > 0) {
     return `/source/url: a job defined over the API names its server by host name (no socket, no ${socketParams.join('/') || 'empty host'} parameter)`;
   }
-  const dialect = dialectOfUrl(url);
-  const allowed = dialect === 'other' ? undefined : ALLOWED_OPTIONS[dialect];
+  // The job's dialect decides which driver reads the URL, whatever its scheme says (pg ignores the scheme).
+  const dialect = job.dialect;
+  const allowed = dialect === 'postgres' || dialect === 'mysql' ? ALLOWED_OPTIONS[dialect] : undefined; // MS SQL Server and Oracle URLs are smartcom's own form, every option checked (check-source-url.ts)
   const refused = allowed ? optionNames.filter((name) => !allowed.has(name.toLowerCase())) : [];
   if (refused.length > 0) return `/source/url: option(s) ${[...new Set(refused)].join(', ')} not allowed in a job defined over the API (allowed: ${[...allowed!].join(', ')})`;
   if (dialect === 'postgres' && (url.username === '' || url.pathname.replace(/^\//, '') === '')) {

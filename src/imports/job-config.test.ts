@@ -40,3 +40,16 @@ test('a malformed job names each field once, and the allowed values of a field o
     '/entity: expected one of customers, receipts, receipt_lines, events, products, product_categories, bonus_balances, promo_codes',
   ]);
 });
+
+test("a PostgreSQL or MySQL source is a URL of its dialect's scheme (the drivers read other strings their own way)", () => {
+  const job = (dialect: string, url: string) => parseImportJob({ name: 'j', source: { name: 's', dialect, url }, entity: 'customers', mode: 'id', cursorColumn: 'id', query: 'SELECT * FROM t WHERE id > {$last_id}' });
+  const problemsOf = (dialect: string, url: string) => {
+    const parsed = job(dialect, url);
+    return parsed.ok ? '' : parsed.error.join('\n');
+  };
+  assert.match(problemsOf('postgres', '/var/run/postgresql smartcom'), /source\.url: not a URL; expected postgres:\/\//);
+  assert.match(problemsOf('postgres', 'mysql://reader@db/crm'), /scheme must be postgres:\/\/ or postgresql:\/\/ for a postgres source, not mysql:\/\//);
+  assert.match(problemsOf('mysql', 'postgres://reader@db/crm'), /scheme must be mysql:\/\/ or mariadb:\/\//);
+  assert.equal(problemsOf('postgres', 'postgresql://reader@db/crm?host=/var/run/postgresql'), '');
+  assert.equal(problemsOf('mysql', 'mariadb://reader@db/crm'), '');
+});

@@ -229,7 +229,7 @@ async function jobOfRequest(body: unknown, name: string, workspaceId: string, ho
   if (fields.name !== undefined && fields.name !== name) problems.push(`/name: the job's name is the path's ("${name}"); leave it out or make them equal`);
   const parsed = parseImportJob({ ...fields, name, workspace: workspaceId });
   if (!parsed.ok) problems.push(...parsed.error);
-  const hostProblem = parsed.ok ? await apiJobHostProblem(parsed.value.source.url, hostRule) : null;
+  const hostProblem = parsed.ok ? await apiJobHostProblem(parsed.value.source, hostRule) : null;
   if (hostProblem) problems.push(hostProblem);
   // A definition read back from GET carries the mask, not the password: storing it would break the next run.
   if (parsed.ok && parsed.value.source.url.includes('***') && redactSourceUrl(parsed.value.source.url) === parsed.value.source.url) {

@@ -20,12 +20,25 @@ export function sourceUrlProblems(dialect: SqlDialect, url: string): string[] {
       const parsed = parseOracleUrl(url);
       return parsed.ok ? [] : parsed.error;
     }
-    default:
+    default: {
+      // The drivers take what they can read of anything (pg reads "/var/run/postgresql db" as a socket
+      // and a database, and ignores the scheme): the job says what it reads with a URL of its dialect.
+      const schemes = DRIVER_SCHEMES[dialect];
+      let scheme: string;
+      try {
+        scheme = new URL(url).protocol.replace(/:$/, '').toLowerCase();
+      } catch {
+        return [`not a URL; expected ${schemes[0]}://user:password@host:port/database`];
+      }
+      if (!schemes.includes(scheme)) return [`the scheme must be ${schemes.map((s) => `${s}://`).join(' or ')} for a ${dialect} source, not ${scheme}://`];
       try {
         takeTimeouts(url);
         return [];
       } catch (error) {
         return [(error as Error).message];
       }
+    }
   }
 }
+
+const DRIVER_SCHEMES: Readonly<Record<'postgres' | 'mysql', readonly string[]>> = { postgres: ['postgres', 'postgresql'], mysql: ['mysql', 'mariadb'] };
