@@ -24,7 +24,11 @@ export function openMysqlSource(url: string): SqlSource {
   // text, and a cursor at it would lose or re-read rows. UTC has no such hour
   // (and its text is what the mappers assume when a value has no zone).
   pool.pool.on('connection', (connection) => {
-    connection.query("SET time_zone = '+00:00'");
+    // A failure here must not crash the process (an unheard query error is thrown) nor leave a session in the
+    // server's zone: the connection is dropped, and the query that wanted it fails and is reported.
+    connection.query("SET time_zone = '+00:00'", (error: unknown) => {
+      if (error) connection.destroy();
+    });
   });
   return {
     dialect: 'mysql',
