@@ -36,8 +36,11 @@ export function checkStorable(root: unknown): Result<true, UnstorableReason> {
   return ok(true);
 }
 
-// A NUL, a high surrogate not followed by a low one, or a low one not preceded by a high one.
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// A high surrogate not followed by a low one, or a low one not preceded by a high one: text that is not well-formed UTF-16.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+export const hasLoneSurrogate = (text: string): boolean => LONE_SURROGATE.test(text);
+// A NUL, or a lone surrogate.
+const UNSTORABLE = new RegExp(`\\u0000|${LONE_SURROGATE.source}`);
 export const isStorableText = (text: string): boolean => !UNSTORABLE.test(text);
 
 /**

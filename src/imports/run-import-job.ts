@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { applyEventsInTransaction } from '../apply/apply-batch.ts';
 import { lookBackCursor } from '../ingest/sql/look-back.ts';
 import { countRowsAfter, readNextPack, type Pack } from '../ingest/sql/read-next-pack.ts';
-import { mapSourceRows } from '../ingest/sql/map-source-rows.ts';
-import type { SqlSource } from '../ingest/sql/sql-source.ts';
+import { mapSourceRows, type MapRowsContext } from '../ingest/sql/map-source-rows.ts';
+import type { SourceRow, SqlSource } from '../ingest/sql/sql-source.ts';
 import type { Store } from '../store/db.ts';
 import {
   advanceCursor,
@@ -100,20 +100,28 @@ export async function runImportJob(job: ImportJob, deps: ImportDeps): Promise<Ru
           // memory holds a pack's rows and one slice of events (a mapped
           // event weighs ~20 times its row), not the whole pack's.
           const counted: PackTally = { read: pack.rows.length, stored: 0, unchanged: 0, rejections: [], cursor: pack.cursor };
+          const mapContext = {
+            entity: job.entity,
+            workspaceId: job.workspace,
+            sourceName: job.source.name,
+            receivedAt: now().toISOString(),
+            cursorColumn: job.cursorColumn,
+            keyColumn: job.keyColumn,
+            tenantColumn: job.tenant?.column,
+          };
+          // The next slice is mapped while the store writes this one: mapping
+          // is this process's work and the writes are the database's, so on
+          // two cores they overlap instead of taking turns.
+          let mapped = mapSourceRows(pack.rows.slice(0, APPLY_SLICE), mapContext);
           for (let i = 0; i < pack.rows.length; i += APPLY_SLICE) {
-            const { events, rejections } = mapSourceRows(pack.rows.slice(i, i + APPLY_SLICE), {
-              entity: job.entity,
-              workspaceId: job.workspace,
-              sourceName: job.source.name,
-              receivedAt: now().toISOString(),
-              cursorColumn: job.cursorColumn,
-              keyColumn: job.keyColumn,
-              tenantColumn: job.tenant?.column,
-            });
-            const outcome = await applyEventsInTransaction(tx, job.workspace, events);
+            const applying = applyEventsInTransaction(tx, job.workspace, mapped.events);
+            applying.catch(() => {});
+            const next = i + APPLY_SLICE < pack.rows.length ? await mapYielding(pack.rows.slice(i + APPLY_SLICE, i + 2 * APPLY_SLICE), mapContext) : null;
+            const outcome = await applying;
             counted.stored += outcome.applied;
             counted.unchanged += outcome.duplicates;
-            counted.rejections.push(...rejections);
+            counted.rejections.push(...mapped.rejections);
+            if (next) mapped = next;
           }
           await advanceCursor(tx, job.workspace, job.name, from, pack.cursor);
           await recordPack(tx, runId, counted);
@@ -140,3 +148,16 @@ export async function runImportJob(job: ImportJob, deps: ImportDeps): Promise<Ru
 
 // Rows mapped and applied at a time inside a pack's transaction (see runImportJob).
 const APPLY_SLICE = 1000;
+// Rows mapped between two turns of the event loop while a slice is written: the write's round trips go on meanwhile.
+const MAP_TURN = 100;
+
+async function mapYielding(rows: readonly SourceRow[], context: MapRowsContext): Promise<ReturnType<typeof mapSourceRows>> {
+  const whole: ReturnType<typeof mapSourceRows> = { events: [], rejections: [] };
+  for (let i = 0; i < rows.length; i += MAP_TURN) {
+    await new Promise((resolve) => setImmediate(resolve));
+    const part = mapSourceRows(rows.slice(i, i + MAP_TURN), context);
+    whole.events.push(...part.events);
+    whole.rejections.push(...part.rejections);
+  }
+  return whole;
+}
