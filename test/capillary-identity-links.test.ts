@@ -35,6 +35,9 @@ const loymaxCard = (customerId: number, cardNumber: string) =>
 const loymaxPhone = (customerId: number, phone: string) =>
   loymax('customer.attribute.update', { eventCode: 'OnCustomerAttributeUpdate', attributeCode: 'Phone', newValue: phone, changeDateTime: '2025-01-01T00:00:00Z', customerInfo: { customerId } });
 
+const loymaxMerge = (fromId: number, intoId: number) =>
+  loymax('customer.profile.merge', { eventCode: 'MergeCustomersProfiles', fromCustomerInfo: { customerId: fromId }, toCustomerInfo: { customerId: intoId } });
+
 const linksOf = async (id: string) => (await t.get(`/v1/customers/${id}`)).body.links.map((l: any) => `${l.customerId} ${l.kind} ${l.value}`);
 
 before(async () => {
@@ -97,6 +100,49 @@ test('the rule is configurable per workspace (CLI); a changed rule relinks, undo
   assert.deepEqual(await linksOf('capillary:602'), [], 'narrowing the rule drops its links');
   assert.deepEqual(await linksOf('capillary:605'), ['loymax:505 card LC-500']);
   await assert.rejects(cli('identity', 'rule', '--workspace', 'default', '--link', 'card,shoeSize'), /unknown kind/);
+});
+
+test('a link follows its card: moved to another customer, the old holder loses the link and the new one gains it', async () => {
+  await applyEvents(t.store, 'default', [loymaxCard(511, 'LC-700')]);
+  assert.equal((await t.post(capillaryCustomer(611, { cardNumbers: ['LC-700'] }))).status, 200);
+  assert.deepEqual(await linksOf('capillary:611'), ['loymax:511 card LC-700']);
+
+  await applyEvents(t.store, 'default', [loymaxCard(512, 'LC-700')]);
+  assert.deepEqual(await linksOf('loymax:511'), [], 'loymax:511 holds LC-700 no more');
+  assert.deepEqual(await linksOf('capillary:611'), ['loymax:512 card LC-700']);
+  assert.deepEqual(await linksOf('loymax:512'), ['capillary:611 card LC-700']);
+});
+
+test('a stale link whose profiles still share another value is made again over that value', async () => {
+  await applyEvents(t.store, 'default', [loymaxCard(521, 'LC-800'), loymaxCard(521, 'LC-801')]);
+  assert.equal((await t.post(capillaryCustomer(621, { cardNumbers: ['LC-800', 'LC-801'] }))).status, 200);
+  assert.equal((await linksOf('capillary:621')).length, 1);
+  await applyEvents(t.store, 'default', [loymaxCard(522, 'LC-800')]);
+  const links = await linksOf('capillary:621');
+  assert.ok(links.includes('loymax:521 card LC-801'), `still linked to loymax:521 over LC-801: ${links.join(', ')}`);
+  assert.ok(links.includes('loymax:522 card LC-800'), `and to loymax:522 over LC-800: ${links.join(', ')}`);
+});
+
+test('a merged profile hands its links to the merge target', async () => {
+  await applyEvents(t.store, 'default', [loymaxCard(531, 'LC-900')]);
+  assert.equal((await t.post(capillaryCustomer(631, { cardNumbers: ['LC-900'] }))).status, 200);
+  assert.deepEqual(await linksOf('capillary:631'), ['loymax:531 card LC-900']);
+  await applyEvents(t.store, 'default', [loymaxMerge(531, 532)]);
+  assert.deepEqual(await linksOf('capillary:631'), ['loymax:532 card LC-900']);
+});
+
+test('under a phone rule, a changed phone drops the link it made', async () => {
+  await cli('identity', 'rule', '--workspace', 'default', '--link', 'card,externalId,phone');
+  try {
+    await applyEvents(t.store, 'default', [loymaxPhone(541, '+7 900 000-00-41')]);
+    assert.equal((await t.post(capillaryCustomer(641, { mobile: '79000000041' }))).status, 200);
+    assert.deepEqual(await linksOf('capillary:641'), ['loymax:541 phone 79000000041']);
+    await applyEvents(t.store, 'default', [loymaxPhone(541, '+7 900 000-00-42')]);
+    assert.deepEqual(await linksOf('capillary:641'), []);
+    assert.deepEqual(await linksOf('loymax:541'), []);
+  } finally {
+    await cli('identity', 'rule', '--workspace', 'default', '--link', 'card,externalId');
+  }
 });
 
 test('the webhook secret is managed by the CLI and printed once', async () => {

@@ -8,6 +8,7 @@ import { moveReceipts } from './receipts-table.ts';
 import { moveImportedBonusBalances } from './imported-bonus-balances-table.ts';
 import { movePromoCodes } from './promo-codes-table.ts';
 import { customerRowOf } from './reduce-segment.ts';
+import { linkSharedIdentifiers } from './identity-links.ts';
 
 /**
  * Merges one profile into another: everything of the merged profile moves to
@@ -44,6 +45,8 @@ export async function applyMerge(
      ON CONFLICT DO NOTHING`,
     [workspaceId, seq, fromKey, intoKey, event.receivedAt],
   );
+  // The merged profile's identity links were made over what the target holds now: they move with it.
+  await linkSharedIdentifiers(tx, workspaceId, [intoKey], { at: event.receivedAt, seq });
   for (const [key, target] of resolve) if (target === fromKey) resolve.set(key, intoKey);
   resolve.set(fromKey, intoKey);
   resolve.set(from.key, intoKey);

@@ -52,9 +52,54 @@ SELECT DISTINCT ON (LEAST(mine, other), GREATEST(mine, other))
  ORDER BY LEAST(mine, other), GREATEST(mine, other), kind, value
 ON CONFLICT (workspace_id, key_a, key_b) DO NOTHING`;
 
+// Whether profile <key> holds identifier (<kind>, <value>) now, in any of the three places identifiers come from.
+const HOLDS = (key: string, kind: string, value: string) => `(
+  EXISTS (SELECT 1 FROM customer_identifiers h WHERE h.workspace_id = $1 AND h.customer_key = ${key} AND h.kind = ${kind} AND h.lookup_value = ${value})
+  OR (${kind} = 'card' AND EXISTS (SELECT 1 FROM cards h WHERE h.workspace_id = $1 AND h.customer_key = ${key} AND h.card_number = ${value}))
+  OR EXISTS (SELECT 1 FROM attributes h WHERE h.workspace_id = $1 AND h.customer_key = ${key} AND h.lookup_kind = ${kind} AND h.lookup_value = ${value}))`;
+
+// The active links that may have gone stale when the touched profiles'
+// identifiers changed: those of a touched profile (it dropped or changed the
+// shared value: a new phone) and those over a value a touched profile holds
+// now (it took the value from the linked one: a card moved to another
+// customer, a merge). A link is stale when either side no longer holds the
+// value it was made over; it is deleted, and its two profiles are linked
+// again by whatever they still share.
+const PRUNE_SQL = (touched: string) => `
+WITH touched AS (${touched}),
+held AS (
+  SELECT i.kind, i.lookup_value AS value FROM customer_identifiers i JOIN touched t ON t.customer_key = i.customer_key WHERE i.workspace_id = $1
+  UNION
+  SELECT 'card', c.card_number FROM cards c JOIN touched t ON t.customer_key = c.customer_key WHERE c.workspace_id = $1
+  UNION
+  SELECT a.lookup_kind, a.lookup_value FROM attributes a JOIN touched t ON t.customer_key = a.customer_key
+   WHERE a.workspace_id = $1 AND a.lookup_kind IS NOT NULL
+),
+candidates AS (
+  SELECT l.key_a, l.key_b FROM identity_links l JOIN touched t ON l.key_a = t.customer_key WHERE l.workspace_id = $1 AND l.undone_at IS NULL
+  UNION
+  SELECT l.key_a, l.key_b FROM identity_links l JOIN touched t ON l.key_b = t.customer_key WHERE l.workspace_id = $1 AND l.undone_at IS NULL
+  UNION
+  SELECT l.key_a, l.key_b FROM identity_links l JOIN held h ON l.kind = h.kind AND l.value = h.value WHERE l.workspace_id = $1 AND l.undone_at IS NULL
+)
+DELETE FROM identity_links l USING candidates c
+ WHERE l.workspace_id = $1 AND l.key_a = c.key_a AND l.key_b = c.key_b AND l.undone_at IS NULL
+   AND NOT (${HOLDS('l.key_a', 'l.kind', 'l.value')} AND ${HOLDS('l.key_b', 'l.kind', 'l.value')})
+RETURNING l.key_a, l.key_b`;
+
+/**
+ * Drops the stale links of the given profiles (see PRUNE_SQL); returns the
+ * profiles of the dropped links, to be linked again.
+ */
+async function pruneStaleLinks(tx: Queryable, workspaceId: string, touched: string, params: unknown[]): Promise<string[]> {
+  const pruned = await tx.query<{ key_a: string; key_b: string }>(PRUNE_SQL(touched), [workspaceId, ...params]);
+  return pruned.rows.flatMap((r) => [r.key_a, r.key_b]);
+}
+
 /**
  * Links the given profiles to every profile of another source sharing a
- * linkable identifier with them. Skipped when the workspace has no profile
+ * linkable identifier with them, after dropping their links that no longer
+ * hold (the shared value changed hands or changed). Skipped when the workspace has no profile
  * of another source (the common single-source case costs one index probe).
  */
 export async function linkSharedIdentifiers(
@@ -75,12 +120,13 @@ export async function linkSharedIdentifiers(
     );
     if (!other.rows[0]?.found) return;
   }
+  const relink = await pruneStaleLinks(tx, workspaceId, 'SELECT json_array_elements_text($2::json) AS customer_key', [JSON.stringify(keys)]);
   await tx.query(LINK_SQL('SELECT json_array_elements_text($5::json) AS customer_key'), [
     workspaceId,
     JSON.stringify(DEFAULT_LINK_KINDS),
     linked.at,
     linked.seq,
-    JSON.stringify(keys),
+    JSON.stringify([...new Set([...keys, ...relink])]),
   ]);
 }
 
@@ -99,8 +145,9 @@ export function undoLinks(rows: DetailRows['linkUndos']): TableWrite {
 
 /**
  * Makes a workspace's links match its rule after the rule changed: links of
- * kinds the rule no longer names are dropped (undone ones stay undone), and
- * every profile is linked by the kinds it names now. Returns the number of
+ * kinds the rule no longer names are dropped (undone ones stay undone), so
+ * are links whose shared value either side no longer holds, and every
+ * profile is linked by the kinds it names now. Returns the number of
  * active links afterwards.
  */
 export async function relinkWorkspace(store: Store, workspaceId: string): Promise<number> {
@@ -113,6 +160,7 @@ export async function relinkWorkspace(store: Store, workspaceId: string): Promis
                 (SELECT link_kinds::json FROM identity_link_rules WHERE workspace_id = $1), $2::json)))`,
       [workspaceId, JSON.stringify(DEFAULT_LINK_KINDS)],
     );
+    await pruneStaleLinks(tx, workspaceId, 'SELECT customer_key FROM customers WHERE workspace_id = $1', []);
     await tx.query(LINK_SQL('SELECT customer_key FROM customers WHERE workspace_id = $1'), [
       workspaceId,
       JSON.stringify(DEFAULT_LINK_KINDS),
