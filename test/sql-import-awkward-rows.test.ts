@@ -91,7 +91,7 @@ test('a run asked to stop (the service shutting down) stops after the pack in ha
   } finally {
     await s.close();
   }
-  assert.deepEqual([stopped.status, stopped.rowsStored, stopped.cursor?.value], ['failed', 20, '20']);
+  assert.deepEqual([stopped.status, stopped.rowsStored, stopped.cursor?.value], ['stopped', 20, '20']);
   assert.match(stopped.error ?? '', /stopped between packs/);
   const resumed = await run(j);
   assert.deepEqual([resumed.status, resumed.rowsRead, resumed.rowsStored], ['succeeded', 30, 30]);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +75,43 @@ test('--no-count shows rows and rate without a total; nothing new reads nothing'
   assert.match(lines.at(-1)!, /^shop-customers 100 rows, [\d,]+ rows\/s, elapsed \d+:\d\d \(stored 100, rejected 0\)$/);
   const again = await importRun();
   assert.deepEqual([again.report.rowsRead, again.lines], [0, ['shop-customers [####################] 100% 0/0 rows, ETA now, 0 rows/s, elapsed 0:00 (stored 0, rejected 0)']]);
+});
+
+test('Ctrl-C stops the run after the pack in hand: reported stopped, and the next run resumes after it', async () => {
+  const jobFile = join(dir, 'stop-job.json');
+  writeFileSync(
+    jobFile,
+    JSON.stringify({
+      name: 'shop-stop',
+      workspace: 'cli-import',
+      source: { name: 'shop', dialect: 'postgres', url: source.url },
+      entity: 'customers',
+      // A fifth of a second per pack: the signal arrives while packs are still to come.
+      query: 'SELECT customer_id AS local_id, email FROM shop_customers WHERE customer_id > {$last_id} AND (SELECT pg_sleep(0.2)) IS NOT NULL',
+      mode: 'id',
+      cursorColumn: 'local_id',
+      packSize: 100,
+    }),
+  );
+  const child = spawn(process.execPath, [SMARTCOM, 'import', 'run', jobFile, '--no-count'], { env: { ...process.env, DATABASE_URL: store.url, LOG_LEVEL: 'silent' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    if (/stored [1-9]/.test(stderr) && !child.killed) child.kill('SIGINT');
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(code, 1, stderr);
+  const report = JSON.parse(stdout) as { status: string; rowsStored: number; error: string };
+  assert.equal(report.status, 'stopped');
+  assert.match(report.error, /stopped between packs/);
+  assert.ok(report.rowsStored > 0 && report.rowsStored < 2600 && report.rowsStored % 100 === 0, `stored ${report.rowsStored}`);
+  assert.match(stderr, /SIGINT: stopping after the pack in hand/);
+
+  const rest = await run(process.execPath, [SMARTCOM, 'import', 'run', jobFile, '--no-count'], { env: { ...process.env, DATABASE_URL: store.url, LOG_LEVEL: 'silent' } });
+  const resumed = JSON.parse(rest.stdout) as { status: string; rowsStored: number };
+  assert.deepEqual([resumed.status, report.rowsStored + resumed.rowsStored], ['succeeded', 2600]);
 });
 
 test('a job file named like a job defined over the API is refused: it would move that job\'s cursor', async () => {

@@ -40,9 +40,18 @@ export function registerImportCommands(program: Command, config: () => Config): 
         }
         const started = performance.now();
         const show = progressPrinter();
+        // Ctrl-C (or a TERM) stops the run after the pack in hand, reported `stopped`; a second one quits at once (the pack is rolled back).
+        const stop = new AbortController();
+        const onSignal = (signal: NodeJS.Signals) => {
+          if (stop.signal.aborted) process.exit(130);
+          console.error(`\n${job.name}: ${signal}: stopping after the pack in hand (again to quit now)`);
+          stop.abort();
+        };
+        process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
         const report = await runWithHeartbeat(job, {
           store,
           source,
+          signal: stop.signal,
           countRows: options.count,
           onStart: (p) => {
             if (p.countProblem) console.error(`${job.name}: could not count the rows to read (${p.countProblem}); going on without an ETA`);
@@ -50,6 +59,7 @@ export function registerImportCommands(program: Command, config: () => Config): 
           },
           onPack: (p) => show(formatProgress(job.name, p, (performance.now() - started) / 1000), false),
         });
+        process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
         show('', true);
         console.log(JSON.stringify(report, null, 2));
         if (report.status !== 'succeeded') process.exitCode = 1;

@@ -127,7 +127,7 @@ export async function touchRun(db: Queryable, runId: string): Promise<void> {
 export const RUN_HEARTBEAT_MS = 10_000;
 export const RUN_STALE_AFTER_MS = 60_000;
 
-export async function finishRun(db: Queryable, runId: string, outcome: { status: 'succeeded' | 'failed'; error: string | null; finishedAt: string }): Promise<void> {
+export async function finishRun(db: Queryable, runId: string, outcome: { status: 'succeeded' | 'failed' | 'stopped'; error: string | null; finishedAt: string }): Promise<void> {
   await db.query('UPDATE sql_import_runs SET status = $2, error = $3, finished_at = $4 WHERE id = $1', [runId, outcome.status, outcome.error, outcome.finishedAt]);
 }
 
@@ -135,7 +135,7 @@ export interface RunReport {
   id: string;
   job: string;
   entity: string;
-  /** running, succeeded, failed, or interrupted: 'running' in the store but no heartbeat for RUN_STALE_AFTER_MS (its process died). */
+  /** running, succeeded, failed, stopped (its process was asked to stop, between packs), or interrupted: 'running' in the store but no heartbeat for RUN_STALE_AFTER_MS (its process died). */
   status: string;
   startedAt: string;
   finishedAt: string | null;

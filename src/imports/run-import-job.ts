@@ -86,7 +86,7 @@ export async function runImportJob(job: ImportJob, deps: ImportDeps): Promise<Ru
     let next: Promise<Pack> | null = readNextPack(source, spec, readAfter, startFromOf(job));
     try {
       while (next) {
-        if (deps.signal?.aborted) throw new Error('stopped between packs (the process was asked to stop); the next run resumes after the last stored pack');
+        if (deps.signal?.aborted) throw new StoppedBetweenPacks();
         const pack: Pack = await next;
         if (pack.rows.length === 0) break;
         // The next pack is read while this one is stored: the source and the
@@ -141,9 +141,17 @@ export async function runImportJob(job: ImportJob, deps: ImportDeps): Promise<Ru
     }
     await finishRun(store, runId, { status: 'succeeded', error: null, finishedAt: now().toISOString() });
   } catch (error) {
-    await finishRun(store, runId, { status: 'failed', error: (error as Error).message, finishedAt: now().toISOString() });
+    const status = error instanceof StoppedBetweenPacks ? 'stopped' : 'failed';
+    await finishRun(store, runId, { status, error: (error as Error).message, finishedAt: now().toISOString() });
   }
   return (await readRun(store, runId))!;
+}
+
+/** The run was asked to stop (the service is stopping): not a failure, the next run goes on from here. */
+class StoppedBetweenPacks extends Error {
+  constructor() {
+    super('stopped between packs (the process was asked to stop); the next run resumes after the last stored pack');
+  }
 }
 
 // Rows mapped and applied at a time inside a pack's transaction (see runImportJob).

@@ -197,7 +197,7 @@ async function runOnce(job: ImportJob, runId: string, deps: ImportSchedulerDeps,
         }
       : undefined;
     const report = await runWithHeartbeat(job, { store: deps.store, source, runId, signal, ...(preflight ? { preflight } : {}), ...(deps.heartbeatMs ? { heartbeatMs: deps.heartbeatMs } : {}) });
-    const level = report.status === 'succeeded' ? 'info' : 'error';
+    const level = report.status === 'succeeded' || report.status === 'stopped' ? 'info' : 'error';
     deps.log[level]({ job: job.name, workspace: job.workspace, runId, rowsRead: report.rowsRead, rowsStored: report.rowsStored, rowsRejected: report.rowsRejected, error: report.error }, 'SQL import run');
   } catch (error) {
     // The store itself failed (the run report could not be written): the next tick tries again.

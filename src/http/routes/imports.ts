@@ -44,7 +44,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: { store: Store 
       schema: {
         tags: ['imports'],
         summary:
-          'SQL import runs, latest first: status (running, succeeded, failed, or interrupted when the process running it stopped), rows read, stored, unchanged and rejected (with reasons), duration, cursor, error',
+          'SQL import runs, latest first: status (running, succeeded, failed, stopped when the service stopping ended it between packs, or interrupted when the process running it died), rows read, stored, unchanged and rejected (with reasons), duration, cursor, error',
         querystring: RunsQuery,
         security,
       },
