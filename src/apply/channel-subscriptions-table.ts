@@ -1,5 +1,5 @@
 import type { TableWrite } from './combined-writes.ts';
-import type { ChannelSubscriptionRow } from './reduce-details.ts';
+import type { ChannelSubscriptionRow } from './detail-rows.ts';
 
 /** Writes to `channel_subscriptions`: per channel, source account and priority, the latest change wins. */
 export function upsertChannelSubscriptions(rows: readonly ChannelSubscriptionRow[]): TableWrite {

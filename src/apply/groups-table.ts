@@ -1,5 +1,5 @@
 import type { TableWrite } from './combined-writes.ts';
-import type { GroupMemberRow, GroupPointsRow, GroupRow } from './reduce-details.ts';
+import type { GroupMemberRow, GroupPointsRow, GroupRow } from './detail-rows.ts';
 
 /** Writes to `customer_groups`, `group_members` and the points ledger `group_points`. */
 

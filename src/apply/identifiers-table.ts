@@ -1,5 +1,5 @@
 import type { TableWrite } from './combined-writes.ts';
-import type { IdentifierRow } from './reduce-details.ts';
+import type { IdentifierRow } from './detail-rows.ts';
 
 /**
  * Writes to `customer_identifiers`. A single identifier (the one instore

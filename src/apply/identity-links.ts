@@ -2,7 +2,7 @@ import { DEFAULT_LINK_KINDS } from '../events/identifier-kinds.ts';
 import { lockWorkspaceForApply } from './workspace-lock.ts';
 import type { Queryable, Store } from '../store/db.ts';
 import type { TableWrite } from './combined-writes.ts';
-import type { DetailRows } from './reduce-details.ts';
+import type { DetailRows } from './detail-rows.ts';
 
 /**
  * Identity links: two profiles of different sources in one workspace that

@@ -1,7 +1,7 @@
 import { ERASED_PAYLOAD_KEY, erasedPayload } from '../events/erased-payload.ts';
 import type { Queryable } from '../store/db.ts';
 import type { TableWrite } from './combined-writes.ts';
-import type { ErasureRow } from './reduce-details.ts';
+import type { ErasureRow } from './detail-rows.ts';
 
 /**
  * Erasing a customer's personal data: everything that identifies them goes

@@ -1,5 +1,5 @@
 import type { TableWrite } from './combined-writes.ts';
-import type { FieldChangeRow, FieldRow } from './reduce-details.ts';
+import type { FieldChangeRow, FieldRow } from './detail-rows.ts';
 
 /**
  * Writes to `profile_field_values` and `profile_field_changes`. The current
