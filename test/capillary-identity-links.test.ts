@@ -131,6 +131,16 @@ test('a merged profile hands its links to the merge target', async () => {
   assert.deepEqual(await linksOf('capillary:631'), ['loymax:532 card LC-900']);
 });
 
+test('a link undone on a merged profile stays undone on its merge target', async () => {
+  await applyEvents(t.store, 'default', [loymaxCard(561, 'LC-950')]);
+  assert.equal((await t.post(capillaryCustomer(661, { cardNumbers: ['LC-950'] }))).status, 200);
+  const undone = await fetch(`${t.url}/v1/customers/capillary:661/links/loymax:561`, { method: 'DELETE', headers: { authorization: `Bearer ${await apiKey()}` } });
+  assert.equal(undone.status, 200);
+  await applyEvents(t.store, 'default', [loymaxMerge(561, 562)]);
+  assert.deepEqual(await linksOf('capillary:661'), [], 'the target now holds LC-950, but the operator said these are not one person');
+  assert.deepEqual(await linksOf('loymax:562'), []);
+});
+
 test('under a phone rule, a changed phone drops the link it made', async () => {
   await cli('identity', 'rule', '--workspace', 'default', '--link', 'card,externalId,phone');
   try {
@@ -140,6 +150,25 @@ test('under a phone rule, a changed phone drops the link it made', async () => {
     await applyEvents(t.store, 'default', [loymaxPhone(541, '+7 900 000-00-42')]);
     assert.deepEqual(await linksOf('capillary:641'), []);
     assert.deepEqual(await linksOf('loymax:541'), []);
+
+    // A phone cleared, or replaced by something that is no phone, drops its link too.
+    for (const [n, cleared] of [[43, null], [44, 'n/a']] as const) {
+      await applyEvents(t.store, 'default', [loymaxPhone(500 + n, `+7 900 000-00-${n}`)]);
+      assert.equal((await t.post(capillaryCustomer(600 + n, { mobile: `790000000${n}` }))).status, 200);
+      assert.deepEqual(await linksOf(`capillary:${600 + n}`), [`loymax:${500 + n} phone 790000000${n}`]);
+      await applyEvents(t.store, 'default', [loymaxPhone(500 + n, cleared as string)]);
+      assert.deepEqual(await linksOf(`capillary:${600 + n}`), [], `phone set to ${cleared}`);
+    }
+
+    // A merge that drops the merged profile's older phone drops the link made over it.
+    await applyEvents(t.store, 'default', [
+      loymax('customer.attribute.update', { eventCode: 'OnCustomerAttributeUpdate', attributeCode: 'Phone', newValue: '+7 900 000-00-51', changeDateTime: '2025-01-01T00:00:00Z', customerInfo: { customerId: 551 } }),
+      loymax('customer.attribute.update', { eventCode: 'OnCustomerAttributeUpdate', attributeCode: 'Phone', newValue: '+7 900 000-00-52', changeDateTime: '2025-03-01T00:00:00Z', customerInfo: { customerId: 552 } }),
+    ]);
+    assert.equal((await t.post(capillaryCustomer(651, { mobile: '79000000051' }))).status, 200);
+    assert.deepEqual(await linksOf('capillary:651'), ['loymax:551 phone 79000000051']);
+    await applyEvents(t.store, 'default', [loymaxMerge(551, 552)]);
+    assert.deepEqual(await linksOf('capillary:651'), [], 'neither loymax:551 nor its target holds 79000000051 now');
   } finally {
     await cli('identity', 'rule', '--workspace', 'default', '--link', 'card,externalId');
   }

@@ -8,7 +8,7 @@ import { moveReceipts } from './receipts-table.ts';
 import { moveImportedBonusBalances } from './imported-bonus-balances-table.ts';
 import { movePromoCodes } from './promo-codes-table.ts';
 import { customerRowOf } from './reduce-segment.ts';
-import { linkSharedIdentifiers } from './identity-links.ts';
+import { carryUndoneLinks, linkSharedIdentifiers } from './identity-links.ts';
 
 /**
  * Merges one profile into another: everything of the merged profile moves to
@@ -45,8 +45,11 @@ export async function applyMerge(
      ON CONFLICT DO NOTHING`,
     [workspaceId, seq, fromKey, intoKey, event.receivedAt],
   );
-  // The merged profile's identity links were made over what the target holds now: they move with it.
-  await linkSharedIdentifiers(tx, workspaceId, [intoKey], { at: event.receivedAt, seq });
+  // The merged profile's identity links were made over what the target holds
+  // now: they move with it (an undone one stays undone on the target), and
+  // those over values the merge dropped go.
+  await carryUndoneLinks(tx, workspaceId, fromKey, intoKey, seq);
+  await linkSharedIdentifiers(tx, workspaceId, [fromKey, intoKey], { at: event.receivedAt, seq });
   for (const [key, target] of resolve) if (target === fromKey) resolve.set(key, intoKey);
   resolve.set(fromKey, intoKey);
   resolve.set(from.key, intoKey);

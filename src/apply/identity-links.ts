@@ -130,6 +130,25 @@ export async function linkSharedIdentifiers(
   ]);
 }
 
+/**
+ * A profile merged into another: the links an operator undid on it are
+ * undone on the target too (the operator said "not the same person", and the
+ * target now is that profile), unless the target already has a link of its
+ * own with that profile.
+ */
+export async function carryUndoneLinks(tx: Queryable, workspaceId: string, fromKey: string, intoKey: string, seq: number): Promise<void> {
+  await tx.query(
+    `INSERT INTO identity_links (workspace_id, key_a, key_b, undone_at, undone_by_seq)
+     SELECT $1, LEAST(o.other, $3), GREATEST(o.other, $3), o.undone_at, $4::bigint
+       FROM (SELECT CASE WHEN key_a = $2 THEN key_b ELSE key_a END AS other, undone_at
+               FROM identity_links
+              WHERE workspace_id = $1 AND (key_a = $2 OR key_b = $2) AND undone_at IS NOT NULL) AS o
+      WHERE o.other <> $3
+     ON CONFLICT (workspace_id, key_a, key_b) DO NOTHING`,
+    [workspaceId, fromKey, intoKey, seq],
+  );
+}
+
 /** An operator undid these links (or ruled them out before they existed). */
 export function undoLinks(rows: DetailRows['linkUndos']): TableWrite {
   return {

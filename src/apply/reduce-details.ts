@@ -1,6 +1,6 @@
 import type { CanonicalEvent, CustomerIdentifier, CustomerRef, GroupMember, ProfileChange } from '../events/canonical.ts';
 import { lookupValueOf } from './identifier-lookup.ts';
-import { customerRowOf, lookupOf, type AppliedEvent, type CustomerRow } from './reduce-segment.ts';
+import { customerRowOf, isLookupCode, type AppliedEvent, type CustomerRow } from './reduce-segment.ts';
 import type { ChannelSubscriptionRow, DetailRows, ErasureRow, FieldChangeRow, FieldRow, GroupMemberRow, GroupPointsRow, GroupRow, IdentifierRow } from './detail-rows.ts';
 
 /**
@@ -97,7 +97,7 @@ export function reduceDetails(segment: readonly AppliedEvent[], erasedBefore: Re
   for (const { event, seq, targetKey } of segment) {
     const change = event.change;
     if (DETAIL_KINDS.has(change.kind) && erasedBefore.has(targetKey)) scrubSeqs.add(seq);
-    if (CORE_IDENTIFIER_KINDS.has(change.kind) || (change.kind === 'attributeChanged' && lookupOf(change.code, change.newValue))) {
+    if (CORE_IDENTIFIER_KINDS.has(change.kind) || (change.kind === 'attributeChanged' && isLookupCode(change.code))) {
       linkKeys.add(targetKey);
     }
     const at = event.occurredAt ?? event.receivedAt;

@@ -334,6 +334,9 @@ const PHONE_CODES = new Set(['phone', 'mobilephone', 'phonenumber', 'mobile']);
 const EMAIL_CODES = new Set(['email', 'e-mail', 'mail']);
 
 /** Phone and e-mail attributes are also identifiers a profile can be found by. */
+/** Whether an attribute of this code is a phone or an e-mail (its value may be found by, and link by, that kind). */
+export const isLookupCode = (code: string): boolean => PHONE_CODES.has(code.toLowerCase()) || EMAIL_CODES.has(code.toLowerCase());
+
 export function lookupOf(code: string, value: string | null): { kind: 'phone' | 'email'; value: string } | null {
   if (!value) return null;
   const lower = code.toLowerCase();

@@ -58,8 +58,7 @@ export function registerImportCommands(program: Command, config: () => Config): 
             show(formatProgress(job.name, p, 0), false);
           },
           onPack: (p) => show(formatProgress(job.name, p, (performance.now() - started) / 1000), false),
-        });
-        process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+        }).finally(() => process.off('SIGINT', onSignal).off('SIGTERM', onSignal));
         show('', true);
         console.log(JSON.stringify(report, null, 2));
         if (report.status !== 'succeeded') process.exitCode = 1;

@@ -59,7 +59,8 @@ export interface RunProgress {
  * passed (the cursor moves past them); they never stop the run.
  *
  * Memory stays flat: the rows of two packs at most (the one being stored
- * and the next one, read meanwhile) and the events of one slice.
+ * and the next one, read meanwhile) and the events of two slices (the one
+ * being written and the next one, mapped meanwhile).
  */
 export async function runImportJob(job: ImportJob, deps: ImportDeps): Promise<RunReport> {
   const now = deps.now ?? (() => new Date());
@@ -97,7 +98,7 @@ export async function runImportJob(job: ImportJob, deps: ImportDeps): Promise<Ru
         const from = stored;
         const tally = await store.transaction(async (tx) => {
           // Mapped and applied in slices, all in the pack's one transaction:
-          // memory holds a pack's rows and one slice of events (a mapped
+          // memory holds a pack's rows and two slices of events (a mapped
           // event weighs ~20 times its row), not the whole pack's.
           const counted: PackTally = { read: pack.rows.length, stored: 0, unchanged: 0, rejections: [], cursor: pack.cursor };
           const mapContext = {
@@ -115,13 +116,17 @@ export async function runImportJob(job: ImportJob, deps: ImportDeps): Promise<Ru
           let mapped = mapSourceRows(pack.rows.slice(0, APPLY_SLICE), mapContext);
           for (let i = 0; i < pack.rows.length; i += APPLY_SLICE) {
             const applying = applyEventsInTransaction(tx, job.workspace, mapped.events);
-            applying.catch(() => {});
-            const next = i + APPLY_SLICE < pack.rows.length ? await mapYielding(pack.rows.slice(i + APPLY_SLICE, i + 2 * APPLY_SLICE), mapContext) : null;
-            const outcome = await applying;
+            const following = i + APPLY_SLICE < pack.rows.length ? mapYielding(pack.rows.slice(i + APPLY_SLICE, i + 2 * APPLY_SLICE), mapContext) : null;
+            // Both settle before either's failure leaves the transaction: a
+            // write still under way when it rolls back would go on outside it.
+            const [written, mappedNext] = await Promise.allSettled([applying, following]);
+            if (written.status === 'rejected') throw written.reason;
+            if (mappedNext.status === 'rejected') throw mappedNext.reason;
+            const outcome = written.value;
             counted.stored += outcome.applied;
             counted.unchanged += outcome.duplicates;
             counted.rejections.push(...mapped.rejections);
-            if (next) mapped = next;
+            if (mappedNext.value) mapped = mappedNext.value;
           }
           await advanceCursor(tx, job.workspace, job.name, from, pack.cursor);
           await recordPack(tx, runId, counted);
