@@ -174,6 +174,15 @@ test('under a phone rule, a changed phone drops the link it made', async () => {
   }
 });
 
+test('setting the rule again drops a stale link an earlier version left', async () => {
+  // As an earlier version could leave it: a link over a card neither profile holds.
+  await t.store.query("INSERT INTO identity_links (workspace_id, key_a, key_b, kind, value, linked_at) VALUES ('default', 'capillary:602', 'loymax:502', 'card', 'LC-GONE', now())");
+  assert.deepEqual(await linksOf('capillary:602'), ['loymax:502 card LC-GONE']);
+  await cli('identity', 'rule', '--workspace', 'default', '--link', 'card,externalId');
+  assert.deepEqual(await linksOf('capillary:602'), []);
+  assert.deepEqual(await linksOf('capillary:605'), ['loymax:505 card LC-500'], 'current links stay');
+});
+
 test('the webhook secret is managed by the CLI and printed once', async () => {
   const { stdout } = await cli('webhooks', 'secret', 'set', '--workspace', 'default', '--auth', 'token');
   const secret = stdout.trim();
