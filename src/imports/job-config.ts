@@ -20,7 +20,7 @@ export const ImportJobSchema = Type.Object({
   mode: Type.Union([Type.Literal('id'), Type.Literal('date')]),
   cursorColumn: Type.String({ minLength: 1 }),
   keyColumn: Type.String({ minLength: 1, description: "the row's unique key (default: the entity's, local_id for most, customer_id for bonus_balances, code for promo_codes)" }),
-  startFrom: Type.Optional(Type.String({ description: 'the placeholder value of the first run (default 0 by id, 1970-01-01 by date)' })),
+  startFrom: Type.Optional(Type.String({ description: 'the placeholder value of the first run (default 0 by id; by date 1970-01-01 00:00:00, on MySQL 0000-00-00 00:00:00, which also starts a serial column at 0)' })),
   packSize: Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000 }),
   lookBack: Type.Number({ minimum: 0, default: 0, description: 'each run starts this far before the cursor (seconds for a timestamp, units for a number); re-read rows are no-ops' }),
   tenant: Type.Optional(Type.Object({ column: Type.String({ minLength: 1 }), value: Type.String() })),
@@ -84,7 +84,14 @@ export function packSpecOf(job: ImportJob): PackQuerySpec {
 }
 
 export function startFromOf(job: ImportJob): string {
-  return job.startFrom ?? (job.mode === 'id' ? '0' : '1970-01-01 00:00:00');
+  if (job.startFrom !== undefined) return job.startFrom;
+  if (job.mode === 'id') return '0';
+  // Batching by date may run over a serial column. MySQL compares a number
+  // with a date text as a number ('1970-01-01 …' is 1970), so the first run
+  // would silently skip serials below 1970; the zero date is 0 as a number
+  // and the earliest of dates. The other servers refuse to compare the two
+  // (the run fails, saying so), and do not know the zero date.
+  return job.source.dialect === 'mysql' ? '0000-00-00 00:00:00' : '1970-01-01 00:00:00';
 }
 
 // Query parameters that carry a secret in the drivers' URLs (pg sslpassword, mssql/oracle password, tokens).
