@@ -1,6 +1,35 @@
-import mysql from 'mysql2/promise';
+import mysql, { type FieldPacket } from 'mysql2/promise';
 import type { SourceRow, SqlSource } from './sql-source.ts';
 import { takeTimeouts } from './source-timeouts.ts';
+
+const MYSQL_TYPE_FLOAT = 4;
+
+/**
+ * A FLOAT column (single precision, common for prices in older schemas)
+ * arrives as the float32 widened to a double: 19.99 reads 19.989999771118164.
+ * It is read as the shortest decimal that is the same float32: what the
+ * retailer wrote, when the column could hold it.
+ */
+function withFloatsAsWritten(rows: SourceRow[], fields: readonly FieldPacket[] | undefined): SourceRow[] {
+  const floats = (fields ?? []).filter((f) => f.columnType === MYSQL_TYPE_FLOAT).map((f) => f.name);
+  if (floats.length === 0) return rows;
+  for (const row of rows) {
+    for (const column of floats) {
+      const value = row[column];
+      if (typeof value === 'number') row[column] = shortestFloat32(value);
+    }
+  }
+  return rows;
+}
+
+export function shortestFloat32(value: number): number {
+  if (!Number.isFinite(value)) return value;
+  for (let digits = 1; digits < 9; digits++) {
+    const shorter = Number(value.toPrecision(digits));
+    if (Math.fround(shorter) === value) return shorter;
+  }
+  return value;
+}
 
 /**
  * A MySQL / MariaDB source. Reads are server-side prepared statements
@@ -33,11 +62,11 @@ export function openMysqlSource(url: string): SqlSource {
   return {
     dialect: 'mysql',
     async query(sql, params) {
-      const [rows] = await pool.execute(
+      const [rows, fields] = await pool.execute(
         { sql, ...(timeouts.queryTimeoutMs > 0 ? { timeout: timeouts.queryTimeoutMs } : {}) },
         params as unknown[] as (string | number | null)[],
       );
-      return rows as SourceRow[];
+      return withFloatsAsWritten(rows as SourceRow[], fields);
     },
     close: () => pool.end(),
   };
