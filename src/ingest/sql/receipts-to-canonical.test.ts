@@ -88,7 +88,7 @@ test('rows that cannot be a receipt are rejected with the reason', () => {
   assert.deepEqual(reject({ customer_id: ' ' }), { ok: false, error: 'anonymous receipt: no customer_id' });
   assert.deepEqual(reject({ date: null }), { ok: false, error: 'missing date' });
   assert.deepEqual(reject({ date: '06.05.2026' }), { ok: false, error: 'unparseable date "06.05.2026"' });
-  assert.deepEqual(reject({ date: '0000-00-00 00:00:00' }), { ok: false, error: 'missing date (the zero date "0000-00-00 00:00:00" is no date)' });
+  assert.deepEqual(reject({ date: '0000-00-00 00:00:00' }), { ok: false, error: 'missing date ("0000-00-00 00:00:00" is no date)' });
   assert.deepEqual(reject({ operation: 'exchange' }), { ok: false, error: 'unknown operation "exchange" (sale or refund)' });
   assert.deepEqual(reject({ amount: '12,50' }), { ok: false, error: 'unparseable amount "12,50"' });
   assert.deepEqual(reject({ bonus_earned: '1e999' }), { ok: false, error: 'unparseable bonus_earned "1e999"' });

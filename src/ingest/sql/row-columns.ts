@@ -53,7 +53,7 @@ export function readRequiredColumns<S extends Record<string, ColumnSpec>, R exte
     const spec = specs[name]!;
     const text = textOf(row[spec.column]);
     if (text === null) return fail(`missing ${spec.column}`);
-    if (spec.type === 'instant' && isZeroDate(text)) return fail(`missing ${spec.column} (the zero date "${text}" is no date)`);
+    if (spec.type === 'instant' && isZeroDate(text)) return fail(`missing ${spec.column} ("${text}" is no date)`);
   }
   const withNul = columnWithNul(row);
   if (withNul !== undefined) return fail(`${withNul} contains a NUL character`);

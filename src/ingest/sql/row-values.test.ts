@@ -36,6 +36,10 @@ test('instants are ISO UTC; a plain date is its midnight UTC; an impossible date
   // MySQL's zero dates mean "no date"
   assert.equal(instantOf('0000-00-00 00:00:00'), null);
   assert.equal(instantOf('2026-11-00'), null);
+  // and so do PostgreSQL's infinities (a promo code that never expires)
+  assert.equal(instantOf('infinity'), null);
+  assert.equal(instantOf('-infinity'), null);
+  assert.equal(instantOf('infinityx'), undefined);
 });
 
 test('a NUL character is found in any text column', () => {

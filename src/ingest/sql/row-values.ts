@@ -68,13 +68,17 @@ export function normaliseDate(text: string, dateOnly: boolean): string | null {
 /**
  * MySQL's way of writing "no date": the zero date (0000-00-00, with or
  * without a zero time) and dates with a zero month or day (1980-02-00),
- * which legacy schemas use instead of NULL. They read as no value, not as
- * a row to reject.
+ * which legacy schemas use instead of NULL, and PostgreSQL's infinity and
+ * -infinity. They read as no value, not as a row to reject.
  */
 export function isZeroDate(text: string): boolean {
   const parts = /^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])/.exec(text);
-  return parts !== null && (Number(parts[1]) === 0 || Number(parts[2]) === 0 || Number(parts[3]) === 0);
+  if (parts !== null) return Number(parts[1]) === 0 || Number(parts[2]) === 0 || Number(parts[3]) === 0;
+  // PostgreSQL's way of writing "no bound" (a promo code that never expires) reads the same.
+  return INFINITY.test(text);
 }
+
+const INFINITY = /^[+-]?infinity$/i;
 
 /** An instant (ISO, UTC) from a date/time cell: null when empty or a zero date, `undefined` when not a real date. */
 export function instantOf(value: unknown): string | null | undefined {
