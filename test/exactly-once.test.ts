@@ -93,6 +93,34 @@ test('attribute changes delivered newest first end with the newest value', async
   assert.deepEqual(byOldPhone.body.customers, [], 'an old phone no longer finds the customer');
 });
 
+test('one activity changing several attributes and customers under one activityUid applies every change; a copy of one changes nothing', async () => {
+  const start = await eventCount(t.service);
+  const base = example('customer.attribute.update');
+  const change = (customerId: number, attributeCode: string, newValue: string) => ({
+    ...base,
+    attributeCode,
+    oldValue: null,
+    newValue,
+    changeDateTime: '2021-06-15T10:00:00Z',
+    activityUid: 'form-and-batch-1',
+    fromBatchOperation: true,
+    customerInfo: { ...base.customerInfo, customerId },
+  });
+  await t.publisher.publish([
+    { body: change(511, 'FirstName', 'Anna') },
+    { body: change(511, 'LastName', 'Petrova') },
+    { body: change(512, 'FirstName', 'Boris') },
+    { body: change(511, 'LastName', 'Petrova') },
+    // applied after the copy (one queue, in order): once it is in the log, the copy has been handled
+    { body: { ...change(513, 'FirstName', 'Vera'), activityUid: 'sentinel' } },
+  ]);
+  await settle(start + 4);
+  const anna = (await t.get('/v1/customers/511')).body;
+  assert.deepEqual([anna.attributes.FirstName?.value, anna.attributes.LastName?.value], ['Anna', 'Petrova']);
+  assert.equal((await t.get('/v1/customers/512')).body.attributes.FirstName?.value, 'Boris');
+  assert.equal(await eventCount(t.service), start + 4, 'the copy is not logged');
+});
+
 test('a refund that arrives before its purchase is kept, then linked when the purchase arrives', async () => {
   const start = await eventCount(t.service);
   const purchase = example('purchases.confirm.modelUpdate');

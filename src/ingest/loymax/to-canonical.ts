@@ -121,9 +121,13 @@ function describe(message: LoymaxMessage, bodyHash: string): Description {
         activityUid: m.activityUid ?? null,
         fromBatchOperation: m.fromBatchOperation ?? null,
       };
+      const event = plain(m.customerInfo, change, `attribute|${m.attributeCode}`);
+      // One activity (a form filled in, a batch operation over many
+      // customers) changes several attributes and customers under one uid:
+      // the change is the uid's for this customer and this attribute.
       return {
-        ...plain(m.customerInfo, change, `attribute|${m.attributeCode}`),
-        naturalKey: m.activityUid ? `attribute:${m.activityUid}` : null,
+        ...event,
+        naturalKey: m.activityUid ? `attribute:${m.activityUid}|${event.customer.key}|${m.attributeCode}` : null,
         occurredAt: changedAt,
       };
     }
