@@ -144,3 +144,20 @@ test('events of other routing keys on the same exchange never reach the queue', 
   assert.equal((await t.get('/v1/customers/999')).status, 404);
   assert.equal((await t.get('/v1/customers/998')).status, 404);
 });
+
+test('a replaced card number linked again (to another customer) is no longer shown replaced', async () => {
+  const start = await eventCount(t.service);
+  const setCard = (customerId: number, cardNumber: string) => ({
+    routingKey: 'customer.card.link',
+    body: { eventCode: 'OnSetCard', linkCardType: 'SetCard', newCard: { cardNumber, cardState: 'Activated', isBlocked: false, isDeleted: false }, oldCard: null, customerInfo: { customerId } },
+  });
+  // The seed replaced 3515656237264935 by 1664669457201226 on customer 11.
+  await t.publisher.publish([setCard(901, '3515656237264935')]);
+  await waitFor('the link applied', async () => (await eventCount(t.service)) === start + 1);
+  const { body } = await t.get('/v1/customers/901');
+  assert.deepEqual(
+    body.cards.map((c: any) => [c.cardNumber, c.state, c.linkType, c.replacedBy, c.blocked]),
+    [['3515656237264935', 'Activated', 'SetCard', null, false]],
+  );
+  assert.ok(!(await t.get('/v1/customers/11')).body.cards.some((c: any) => c.cardNumber === '3515656237264935'), 'the card moved');
+});

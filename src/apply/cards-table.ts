@@ -3,7 +3,8 @@ import type { CardChangeRow, CardRow } from './reduce-segment.ts';
 
 /**
  * Writes to `cards` and `card_changes`. A field the event does not carry
- * (null) keeps its stored value; the owner is always the latest event's.
+ * (null) keeps its stored value; the owner is always the latest event's. A
+ * card linked anew (a replaced number issued again) is no longer replaced.
  */
 export async function upsertCards(tx: Queryable, workspaceId: string, rows: readonly CardRow[]): Promise<void> {
   if (rows.length === 0) return;
@@ -33,6 +34,15 @@ export async function upsertCards(tx: Queryable, workspaceId: string, rows: read
        replaced_by = COALESCE(EXCLUDED.replaced_by, c.replaced_by),
        updated_at = EXCLUDED.updated_at`,
     [workspaceId, JSON.stringify(rows)],
+  );
+  // A null above keeps the stored value; a card linked anew and not replaced since must lose its old replacement.
+  const relinked = rows.filter((r) => r.relinked && r.replaced_by === null).map((r) => ({ source: r.source, card_number: r.card_number }));
+  if (relinked.length === 0) return;
+  await tx.query(
+    `UPDATE cards c SET replaced_by = NULL
+       FROM json_to_recordset($2::json) AS r(source text, card_number text)
+      WHERE c.workspace_id = $1 AND c.source = r.source AND c.card_number = r.card_number AND c.replaced_by IS NOT NULL`,
+    [workspaceId, JSON.stringify(relinked)],
   );
 }
 

@@ -48,6 +48,8 @@ export interface CardRow {
   link_type: string | null;
   link_source: string | null;
   replaced_by: string | null;
+  /** Linked anew in the segment: a replacement recorded before that no longer holds (replaced_by is then written as it is here, null or not). */
+  relinked: boolean;
   updated_at: string;
 }
 
@@ -147,7 +149,7 @@ export function reduceSegment(applied: readonly AppliedEvent[]): SegmentRows {
         break;
       }
       case 'cardLinked': {
-        cardTouch(change.newCard, { link_type: change.linkType, link_source: change.linkSource });
+        cardTouch(change.newCard, { link_type: change.linkType, link_source: change.linkSource, relinked: true });
         recordCardChange(change.newCard.cardNumber, 'linked', {
           linkType: change.linkType,
           linkSource: change.linkSource,
@@ -325,7 +327,8 @@ function mergeCard(
     activation_date: pick(snapshot.activationDate, current?.activation_date),
     link_type: pick(extra.link_type, current?.link_type),
     link_source: pick(extra.link_source, current?.link_source),
-    replaced_by: pick(extra.replaced_by, current?.replaced_by),
+    replaced_by: extra.relinked ? null : pick(extra.replaced_by, current?.replaced_by),
+    relinked: (extra.relinked ?? false) || (current?.relinked ?? false),
     updated_at: updatedAt,
   });
 }
