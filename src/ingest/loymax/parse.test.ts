@@ -32,6 +32,10 @@ test('rejections say precisely why', () => {
     ['customer.attribute.update', '{"eventCode":"OnCustomerAttributeUpdate","customerInfo":{"customerId":1},"attributeCode":"City","changeDateTime":"yesterday"}', 'invalid_model', /\/changeDateTime: .*date-time/],
     ['purchases.confirm.modelUpdate', '{"eventCode":"OnPurchaseConfirm","customerInfo":{"customerId":1},"purchaseOperationInfo":{"dateTime":"bad","purchaseData":{"purchaseId":5}}}', 'invalid_model', /dateTime: .*date-time/],
     ['customer.card.changeState', '{"eventCode":"OnCardActivation","customerInfo":{"customerId":1},"cardInfo":{"cardNumber":"1","activationDate":"0000-01-01T00:00:00Z"}}', 'invalid_model', /\/cardInfo\/activationDate: .*date-time/],
+    // An amount per cheque position must be a number or a decimal text; other text is not read as nothing.
+    ['purchases.confirm.modelUpdate', '{"eventCode":"OnPurchaseConfirm","customerInfo":{"customerId":1},"purchaseOperationInfo":{"purchaseData":{"purchaseId":5,"withdraws":[{"amount":1,"positionInfo":{"1":"abc"}}]}}}', 'invalid_model', /withdraws/],
+    // A time no calendar has is refused, not rolled over into March.
+    ['customer.attribute.update', '{"eventCode":"OnCustomerAttributeUpdate","customerInfo":{"customerId":1},"attributeCode":"City","changeDateTime":"2021-02-30T10:00:00Z"}', 'invalid_model', /\/changeDateTime: .*date-time/],
     // PostgreSQL cannot store these: refused at once, not after N failed store attempts.
     ['customer.registration.begin', '{"eventCode":"OnBeginRegistration","customerInfo":{"customerId":1,"customerUid":"a\\u0000b"}}', 'unstorable_text', /NUL/],
     ['customer.registration.begin', '{"eventCode":"OnBeginRegistration","customerInfo":{"customerId":1},"x":"\\ud800"}', 'unstorable_text', /surrogate/],

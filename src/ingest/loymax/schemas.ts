@@ -14,7 +14,8 @@ const Nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([sch
 const Id = Type.Union([Type.Integer(), Type.String({ minLength: 1, maxLength: 200 })]);
 const OptionalId = Nullable(Type.Union([Type.Integer(), Type.String({ maxLength: 200 })]));
 const Text = Nullable(Type.String({ maxLength: 10_000 }));
-const Decimal = Nullable(Type.Union([Type.Number(), Type.String({ pattern: '^\\s*-?\\d+(\\.\\d+)?\\s*$' })]));
+const DecimalText = Type.String({ pattern: '^\\s*-?\\d+(\\.\\d+)?\\s*$' });
+const Decimal = Nullable(Type.Union([Type.Number(), DecimalText]));
 const Flag = Nullable(Type.Boolean());
 // A time the profile orders changes by: a text that is not one is refused, never replaced by the time it arrived.
 // TypeBox formats are process-wide: a name of its own changes no other schema's 'date-time'.
@@ -122,7 +123,8 @@ const SubscriptionUpdate = Type.Object({
   }),
 });
 
-const PositionInfo = Nullable(Type.Record(Type.String(), Type.Union([Type.Number(), Type.String()])));
+// Amounts per cheque position: numbers, or decimals written as text ("12.5"); other text is refused, not read as nothing.
+const PositionInfo = Nullable(Type.Record(Type.String(), Type.Union([Type.Number(), DecimalText])));
 const ChequeItem = Type.Object({
   positionId: OptionalId,
   description: Text,
