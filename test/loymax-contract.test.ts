@@ -161,3 +161,20 @@ test('a replaced card number linked again (to another customer) is no longer sho
   );
   assert.ok(!(await t.get('/v1/customers/11')).body.cards.some((c: any) => c.cardNumber === '3515656237264935'), 'the card moved');
 });
+
+test('a merge in a later batch carries the merged profile\'s registration to the target (as a merge in the same batch did)', async () => {
+  const finish = (customerId: number) => ({ routingKey: 'customer.registration.finish', body: { eventCode: 'OnEndRegistration', customerInfo: { customerId } } });
+  const merge = (from: number, into: number) => ({
+    routingKey: 'customer.profile.merge',
+    body: { eventCode: 'MergeCustomersProfiles', fromCustomerInfo: { customerId: from }, toCustomerInfo: { customerId: into } },
+  });
+  let start = await eventCount(t.service);
+  await t.publisher.publish([finish(911)]);
+  await waitFor('the registration applied', async () => (await eventCount(t.service)) === start + 1);
+  start += 1;
+  await t.publisher.publish([merge(911, 912)]);
+  await waitFor('the merge applied', async () => (await eventCount(t.service)) === start + 1);
+  const target = (await t.get('/v1/customers/912')).body;
+  assert.equal(target.registration.status, 'completed');
+  assert.equal((await t.get('/v1/customers/911')).body.registration.status, 'completed', 'read through the merge');
+});

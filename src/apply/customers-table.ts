@@ -42,10 +42,20 @@ export async function findMergeTargets(tx: Queryable, workspaceId: string, keys:
   return new Map(result.rows.map((r) => [r.customer_key, r.merged_into]));
 }
 
-/** Points `fromKey`, and every profile already merged into it, at `intoKey`. */
+/** Points `fromKey`, and every profile already merged into it, at `intoKey`, which takes over its registration progress. */
 export async function markMerged(tx: Queryable, workspaceId: string, fromKey: string, intoKey: string, at: string): Promise<void> {
+  // The merged profile's registration progress moves to the target (the
+  // earlier time wins, as for two registration events of one profile).
+  // Disjoint rows: the target is live, never merged into the merged one.
   await tx.query(
-    `UPDATE customers SET merged_into = $3, merged_at = $4
+    `WITH registration AS (
+       UPDATE customers t
+          SET registration_started_at = LEAST(t.registration_started_at, f.registration_started_at),
+              registration_completed_at = LEAST(t.registration_completed_at, f.registration_completed_at)
+         FROM customers f
+        WHERE t.workspace_id = $1 AND t.customer_key = $3 AND f.workspace_id = $1 AND f.customer_key = $2
+          AND (f.registration_started_at IS NOT NULL OR f.registration_completed_at IS NOT NULL))
+     UPDATE customers SET merged_into = $3, merged_at = $4
       WHERE workspace_id = $1 AND (customer_key = $2 OR merged_into = $2)`,
     [workspaceId, fromKey, intoKey, at],
   );
