@@ -104,6 +104,14 @@ test('purchase with cheque items, withdrawals and rewards, and its refund linked
   assert.equal(p.refunds.length, 1);
   assert.equal(p.refunds[0].refundId, '513');
   assert.equal(p.refunds[0].amount, 100);
+  // The refund model's receipt details, as a purchase's are shown.
+  const f = p.refunds[0];
+  assert.deepEqual(
+    [f.operationType, f.identity, f.cashierIdentifier, f.partnerId, f.brandId, f.description],
+    ['PurchaseData', '020000001', '666', 'd1f94a6c-0d33-4cf2-79ab-9248f3dd2547', '82013554-3dd3-4e08-5a73-e8354f45ffa6', 'Refund. Test store'],
+  );
+  assert.deepEqual(f.merchant, { id: '1', uid: 'b984731d-4597-431f-a70b-61250392c6a3', code: null, deviceCode: '001010', description: 'Refund. Test store', locationId: null });
+  assert.equal(f.occurredAt, '2021-08-13T16:53:47.000Z');
   assert.equal(p.refundedAmount, 100);
   assert.deepEqual(body.unlinkedRefunds, []);
   const profile = await t.get('/v1/customers/107');

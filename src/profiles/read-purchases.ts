@@ -21,23 +21,8 @@ function shownItems(receipt: string, idColumn: string): string {
           ), ${receipt}.items) END`;
 }
 
-export interface RefundView {
-  refundId: string;
-  refundedPurchaseId: string | null;
-  refundedExternalPurchaseId: string | null;
-  externalPurchaseId: string | null;
-  chequeNumber: string | null;
-  amount: number | null;
-  occurredAt: string | null;
-  description: string | null;
-  items: unknown;
-  withdraws: unknown;
-  rewards: unknown;
-}
-
-export interface PurchaseView {
-  purchaseId: string;
-  source: string;
+/** What a purchase and a refund both show (a refund's model is a receipt too). */
+export interface ReceiptDetails {
   externalPurchaseId: string | null;
   chequeNumber: string | null;
   amount: number | null;
@@ -54,6 +39,19 @@ export interface PurchaseView {
   withdraws: unknown;
   rewards: unknown;
   attributes: unknown;
+}
+
+export interface RefundView extends ReceiptDetails {
+  refundId: string;
+  refundedPurchaseId: string | null;
+  refundedExternalPurchaseId: string | null;
+  /** The merchant's description, as merchant.description (kept here for the clients that read it here). */
+  description: string | null;
+}
+
+export interface PurchaseView extends ReceiptDetails {
+  purchaseId: string;
+  source: string;
   refunds: RefundView[];
   refundedAmount: number;
 }
@@ -66,12 +64,8 @@ export async function readPurchases(
 ): Promise<PurchaseView[]> {
   const result = await db.query<Record<string, unknown>>(
     `SELECT p.*, ${shownItems('p', 'purchase_id')} AS items_shown, COALESCE((
-              SELECT json_agg(json_build_object(
-                       'refundId', f.refund_id, 'refundedPurchaseId', f.refunded_purchase_id,
-                       'refundedExternalPurchaseId', f.refunded_external_purchase_id,
-                       'externalPurchaseId', f.external_purchase_id, 'chequeNumber', f.cheque_number, 'amount', f.amount,
-                       'occurredAt', f.occurred_at, 'description', f.description, 'items', ${shownItems('f', 'refund_id')},
-                       'withdraws', f.withdraws, 'rewards', f.rewards) ORDER BY f.occurred_at, f.refund_id)
+              SELECT json_agg(to_jsonb(f) || jsonb_build_object('items_shown', ${shownItems('f', 'refund_id')})
+                              ORDER BY f.occurred_at, f.refund_id)
                 FROM refunds f
                WHERE f.workspace_id = p.workspace_id AND f.source = p.source
                  AND (f.refunded_purchase_id = p.purchase_id
@@ -107,19 +101,7 @@ export async function readUnlinkedRefunds(db: Queryable, workspaceId: string, cu
       ORDER BY f.occurred_at DESC NULLS LAST`,
     [workspaceId, customerKey],
   );
-  return result.rows.map((f) => toRefundView({
-    refundId: f.refund_id,
-    refundedPurchaseId: f.refunded_purchase_id,
-    refundedExternalPurchaseId: f.refunded_external_purchase_id,
-    externalPurchaseId: f.external_purchase_id,
-    chequeNumber: f.cheque_number,
-    amount: f.amount,
-    occurredAt: f.occurred_at,
-    description: f.description,
-    items: f.items_shown,
-    withdraws: f.withdraws,
-    rewards: f.rewards,
-  }));
+  return result.rows.map(toRefundView);
 }
 
 function toPurchaseView(r: Record<string, unknown>): PurchaseView {
@@ -128,6 +110,25 @@ function toPurchaseView(r: Record<string, unknown>): PurchaseView {
   return {
     purchaseId: String(r.purchase_id),
     source: String(r.source),
+    ...receiptDetailsOf(r),
+    refunds: refundViews,
+    refundedAmount: refundViews.reduce((sum, f) => sum + (f.amount ?? 0), 0),
+  };
+}
+
+/** A refund from its row (with items_shown), read on its own or from the purchase's JSON. */
+function toRefundView(f: Record<string, unknown>): RefundView {
+  return {
+    refundId: String(f.refund_id),
+    refundedPurchaseId: str(f.refunded_purchase_id),
+    refundedExternalPurchaseId: str(f.refunded_external_purchase_id),
+    description: str(f.description),
+    ...receiptDetailsOf(f),
+  };
+}
+
+function receiptDetailsOf(r: Record<string, unknown>): ReceiptDetails {
+  return {
     externalPurchaseId: str(r.external_purchase_id),
     chequeNumber: str(r.cheque_number),
     amount: num(r.amount),
@@ -150,24 +151,6 @@ function toPurchaseView(r: Record<string, unknown>): PurchaseView {
     withdraws: r.withdraws,
     rewards: r.rewards,
     attributes: r.purchase_attributes,
-    refunds: refundViews,
-    refundedAmount: refundViews.reduce((sum, f) => sum + (f.amount ?? 0), 0),
-  };
-}
-
-function toRefundView(f: Record<string, unknown>): RefundView {
-  return {
-    refundId: String(f.refundId),
-    refundedPurchaseId: str(f.refundedPurchaseId),
-    refundedExternalPurchaseId: str(f.refundedExternalPurchaseId),
-    externalPurchaseId: str(f.externalPurchaseId),
-    chequeNumber: str(f.chequeNumber),
-    amount: num(f.amount),
-    occurredAt: isoOrNull(f.occurredAt),
-    description: str(f.description),
-    items: f.items,
-    withdraws: f.withdraws,
-    rewards: f.rewards,
   };
 }
 
