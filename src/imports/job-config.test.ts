@@ -52,4 +52,9 @@ test("a PostgreSQL or MySQL source is a URL of its dialect's scheme (the drivers
   assert.match(problemsOf('mysql', 'postgres://reader@db/crm'), /scheme must be mysql:\/\/ or mariadb:\/\//);
   assert.equal(problemsOf('postgres', 'postgresql://reader@db/crm?host=/var/run/postgresql'), '');
   assert.equal(problemsOf('mysql', 'mariadb://reader@db/crm'), '');
+  // The timeouts read as on every connector: whole milliseconds, at most 9 digits (a timer past 2^31 ms fires at once).
+  assert.match(problemsOf('postgres', 'postgres://reader@db/crm?queryTimeout=9999999999'), /queryTimeout must be a whole number of milliseconds \(0: no limit\)/);
+  assert.match(problemsOf('mysql', 'mysql://reader@db/crm?queryTimeout=1e3'), /queryTimeout must be a whole number/);
+  assert.match(problemsOf('mysql', 'mysql://reader@db/crm?connectTimeout=0'), /connectTimeout must be a whole number of milliseconds above 0/);
+  assert.equal(problemsOf('postgres', 'postgres://reader@db/crm?queryTimeout=0&connectTimeout=5000'), '');
 });

@@ -1,6 +1,7 @@
 import type { config as MssqlPoolConfig } from 'mssql';
 import { fail, ok, type Result } from '../../result.ts';
 import { readSourceUrl, UrlOptions } from './source-url.ts';
+import { readTimeouts } from './source-timeouts.ts';
 
 /**
  * How smartcom reaches an MS SQL Server source, from the job's URL:
@@ -46,8 +47,7 @@ export function parseMssqlUrl(url: string): Result<MssqlSettings, string[]> {
     password,
     encrypt: read.boolean('encrypt', true),
     trustServerCertificate: read.boolean('trustServerCertificate', false),
-    connectTimeoutMs: read.millis('connectTimeout', 15_000),
-    queryTimeoutMs: read.millis('queryTimeout', 120_000, 'no limit'),
+    ...readTimeouts(read),
   };
   const problems = read.finish(OPTIONS);
   if (path.includes('/')) problems.push(`the path is the database name alone, not "${path}"`);

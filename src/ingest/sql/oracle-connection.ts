@@ -1,5 +1,6 @@
 import { fail, ok, type Result } from '../../result.ts';
 import { readSourceUrl, UrlOptions } from './source-url.ts';
+import { readTimeouts } from './source-timeouts.ts';
 
 /**
  * How smartcom reaches an Oracle source, from the job's URL:
@@ -32,8 +33,7 @@ export function parseOracleUrl(url: string): Result<OracleSettings, string[]> {
   const { user, password, host, port, path, options } = parts.value;
   const read = new UrlOptions(options);
   const protocol = read.oneOf('protocol', ['tcp', 'tcps'], 'tcp');
-  const connectTimeoutMs = read.millis('connectTimeout', 15_000);
-  const queryTimeoutMs = read.millis('queryTimeout', 120_000, 'no limit');
+  const { connectTimeoutMs, queryTimeoutMs } = readTimeouts(read);
   const problems = read.finish(OPTIONS);
   if (path === '') problems.push(`no service name: ${ORACLE_URL_FORM}`);
   else if (!SERVICE_NAME.test(path)) problems.push(`"${path}" is not a service name (letters, digits, _ . $ # -)`);

@@ -1,38 +1,46 @@
+import { UrlOptions } from './source-url.ts';
+
 /**
- * How long a PostgreSQL or MySQL source may take: to connect, and to answer
- * one pack. Without limits, a server that accepts the connection and then
- * stays silent would hold a run (and the service's stop, which waits for
- * runs) for ever. The URL may set them like the MS SQL Server and Oracle
- * ones: `connectTimeout` and `queryTimeout` in milliseconds (`0`: none);
- * they are taken out of the URL the driver sees.
+ * How long a source may take: to connect, and to answer one pack. Without
+ * limits, a server that accepts the connection and then stays silent would
+ * hold a run (and the service's stop, which waits for runs) for ever. Every
+ * connector's URL sets them the same way: `connectTimeout` and
+ * `queryTimeout` in milliseconds (`queryTimeout=0`: none).
  */
-export interface SourceTimeouts {
-  /** The URL without the two options. */
-  url: string;
+export interface Timeouts {
   connectTimeoutMs: number;
   /** 0: none. */
   queryTimeoutMs: number;
 }
 
-export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
-export const DEFAULT_QUERY_TIMEOUT_MS = 120_000;
+/** The two options, read with the connector's other URL options. */
+export function readTimeouts(read: UrlOptions): Timeouts {
+  return {
+    connectTimeoutMs: read.millis('connectTimeout', 15_000),
+    queryTimeoutMs: read.millis('queryTimeout', 120_000, 'no limit'),
+  };
+}
 
-export function takeTimeouts(url: string): SourceTimeouts {
+/**
+ * For the PostgreSQL and MySQL drivers, which take the URL itself: the two
+ * options are taken out of the URL the driver sees. Throws on a value that
+ * is not one (the job check reports it before a run).
+ */
+export function takeTimeouts(url: string): Timeouts & { url: string } {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return { url, connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS, queryTimeoutMs: DEFAULT_QUERY_TIMEOUT_MS };
+    return { url, ...readTimeouts(new UrlOptions(new Map())) };
   }
-  const millis = (name: string, fallback: number) => {
-    const raw = parsed.searchParams.get(name);
+  const given = new Map<string, string>();
+  for (const name of ['connectTimeout', 'queryTimeout']) {
+    const value = parsed.searchParams.get(name);
+    if (value !== null) given.set(name, value);
     parsed.searchParams.delete(name);
-    if (raw === null) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < 0) throw new Error(`source URL option ${name} must be a whole number of milliseconds, not "${raw}"`);
-    return value;
-  };
-  const connectTimeoutMs = millis('connectTimeout', DEFAULT_CONNECT_TIMEOUT_MS);
-  const queryTimeoutMs = millis('queryTimeout', DEFAULT_QUERY_TIMEOUT_MS);
-  return { url: parsed.toString(), connectTimeoutMs, queryTimeoutMs };
+  }
+  const read = new UrlOptions(given);
+  const timeouts = readTimeouts(read);
+  if (read.problems.length > 0) throw new Error(`source URL: ${read.problems.join('; ')}`);
+  return { url: parsed.toString(), ...timeouts };
 }
