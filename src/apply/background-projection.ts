@@ -63,7 +63,7 @@ export function startBackgroundProjection(
     }
     const fresh: Lane = { running: Promise.resolve(), again: false };
     lanes.set(workspaceId, fresh);
-    fresh.running = drain(workspaceId, fresh).finally(() => lanes.delete(workspaceId));
+    fresh.running = drain(workspaceId, fresh).finally(() => release(workspaceId, fresh));
   };
 
   async function drain(workspaceId: string, lane: Lane): Promise<void> {
@@ -82,6 +82,12 @@ export function startBackgroundProjection(
         await Promise.race([sleep(backoffDelay(outages++, 250, options.retryMaxDelayMs ?? 30_000)), stopping]);
       }
     } while (lane.again && !stopped);
+    // In the same turn as the last look at `again`: a wake from now on starts a new lane instead of being lost on this one.
+    release(workspaceId, lane);
+  }
+
+  function release(workspaceId: string, lane: Lane): void {
+    if (lanes.get(workspaceId) === lane) lanes.delete(workspaceId);
   }
 
   /** Projects up to batchSize queued events; returns how many it took. */

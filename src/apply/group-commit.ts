@@ -5,8 +5,8 @@ import type { ApplyOutcome } from './apply-batch.ts';
  * Group commit for callers that each bring a few events and must know they
  * are stored before answering (webhook requests): while a workspace's
  * transaction is running, newly submitted events wait and go together into
- * the next one. One transaction at a time per workspace also keeps the log's
- * order that of the commits, which the background projection relies on. A quiet
+ * the next one (across processes, the accept lock keeps the log's order that
+ * of the commits, which the background projection relies on). A quiet
  * workspace pays no wait (the first submission starts at once, after the
  * current turn of the event loop so that submissions arriving together
  * share it); a busy one gets large batches.

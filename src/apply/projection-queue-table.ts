@@ -41,6 +41,18 @@ export async function workspacesWithQueuedEvents(db: Queryable): Promise<string[
   return result.rows.map((r) => r.workspace_id);
 }
 
+/** Per workspace with any: events waiting in the queue, and events that failed. */
+export async function projectionStatus(db: Queryable): Promise<{ workspaceId: string; waiting: number; failed: number }[]> {
+  const result = await db.query<{ workspace_id: string; waiting: number; failed: number }>(
+    `SELECT workspace_id, sum(waiting)::int AS waiting, sum(failed)::int AS failed
+       FROM (SELECT workspace_id, count(*) AS waiting, 0 AS failed FROM projection_queue GROUP BY workspace_id
+             UNION ALL
+             SELECT workspace_id, 0, count(*) FROM projection_failures GROUP BY workspace_id) AS counts
+      GROUP BY workspace_id ORDER BY workspace_id`,
+  );
+  return result.rows.map((r) => ({ workspaceId: r.workspace_id, waiting: r.waiting, failed: r.failed }));
+}
+
 export async function countQueued(db: Queryable, workspaceId: string): Promise<number> {
   const result = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM projection_queue WHERE workspace_id = $1', [workspaceId]);
   return result.rows[0]!.n;

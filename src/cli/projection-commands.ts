@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { countQueued, listProjectionFailures, requeueProjectionFailures, workspacesWithQueuedEvents } from '../apply/projection-queue-table.ts';
+import { listProjectionFailures, projectionStatus, requeueProjectionFailures } from '../apply/projection-queue-table.ts';
 import type { Config } from '../config/config.ts';
 import { withStore } from './with-store.ts';
 import { positiveInt } from './positive-int.ts';
@@ -12,13 +12,9 @@ export function registerProjectionCommands(program: Command, config: () => Confi
     .description('events waiting, and events that failed, per workspace')
     .action(async () => {
       await withStore(config, async (store) => {
-        const failures = await listProjectionFailures(store, null, 100_000);
-        const workspaces = new Set([...(await workspacesWithQueuedEvents(store)), ...failures.map((f) => f.workspaceId)]);
-        if (workspaces.size === 0) console.log('nothing waiting, nothing failed');
-        for (const workspace of [...workspaces].sort()) {
-          const failed = failures.filter((f) => f.workspaceId === workspace).length;
-          console.log(`${workspace}: ${await countQueued(store, workspace)} waiting, ${failed} failed`);
-        }
+        const status = await projectionStatus(store);
+        if (status.length === 0) console.log('nothing waiting, nothing failed');
+        for (const s of status) console.log(`${s.workspaceId}: ${s.waiting} waiting, ${s.failed} failed`);
       });
     });
   projection
