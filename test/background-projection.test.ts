@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
+import pino from 'pino';
 import { acceptEvents } from '../src/apply/accept-events.ts';
 import { startBackgroundProjection } from '../src/apply/background-projection.ts';
 import { countQueued, listProjectionFailures, requeueProjectionFailures } from '../src/apply/projection-queue-table.ts';
@@ -99,9 +100,13 @@ test('while the store is away the projection retries with backoff, and a stop do
   try {
     await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
     await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-    const projection = startBackgroundProjection(awayStore, { log: null, metrics: createMetrics() }, { pollMs: 60_000, retryMaxDelayMs: 60_000 });
+    // The service's log is where an operator sees the retries: count them there.
+    let retries = 0;
+    const log = pino({ level: 'warn' }, { write: (line: string) => void (line.includes('retrying') && retries++) });
+    const projection = startBackgroundProjection(awayStore, { log, metrics: createMetrics() }, { pollMs: 60_000, retryMaxDelayMs: 60_000 });
     projection.wake('default');
-    await new Promise((resolve) => setTimeout(resolve, 4000)); // several failed attempts: the next wait is seconds long
+    // Five failed attempts, each waited out longer: the wait in progress now is at least 2 s (backoff from 250 ms, half jitter).
+    await waitFor('five failed attempts', async () => retries >= 5, 30_000, 20);
     const started = Date.now();
     await projection.stop();
     assert.ok(Date.now() - started < 1000, `stopped after ${Date.now() - started} ms`);

@@ -103,15 +103,18 @@ test('Ctrl-C stops the run after the pack in hand: reported stopped, and the nex
   });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   assert.equal(code, 1, stderr);
-  const report = JSON.parse(stdout) as { status: string; rowsStored: number; error: string };
+  const report = JSON.parse(stdout) as { status: string; rowsRead: number; rowsStored: number; error: string; cursor: { value: string } };
   assert.equal(report.status, 'stopped');
   assert.match(report.error, /stopped between packs/);
   assert.ok(report.rowsStored > 0 && report.rowsStored < 2600 && report.rowsStored % 100 === 0, `stored ${report.rowsStored}`);
   assert.match(stderr, /SIGINT: stopping after the pack in hand/);
+  // Ids 1..2600, read in order: the stopped run's cursor is the last id it stored.
+  assert.equal(report.cursor.value, String(report.rowsStored));
 
   const rest = await run(process.execPath, [SMARTCOM, 'import', 'run', jobFile, '--no-count'], { env: { ...process.env, DATABASE_URL: store.url, LOG_LEVEL: 'silent' } });
-  const resumed = JSON.parse(rest.stdout) as { status: string; rowsStored: number };
-  assert.deepEqual([resumed.status, report.rowsStored + resumed.rowsStored], ['succeeded', 2600]);
+  const resumed = JSON.parse(rest.stdout) as { status: string; rowsRead: number; rowsStored: number; rowsUnchanged: number };
+  // Resumed after the stored packs, not started again: nothing read twice.
+  assert.deepEqual([resumed.status, resumed.rowsRead, resumed.rowsStored, resumed.rowsUnchanged], ['succeeded', 2600 - report.rowsStored, 2600 - report.rowsStored, 0]);
 });
 
 test('a job file named like a job defined over the API is refused: it would move that job\'s cursor', async () => {

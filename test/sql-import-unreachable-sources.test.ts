@@ -13,6 +13,7 @@ import { migrate } from '../src/store/migrate.ts';
 import { openPostgresStore } from '../src/store/postgres-store.ts';
 import { createWorkspace } from '../src/workspaces/workspaces.ts';
 import { freePort } from './support/free-port.ts';
+import { waitFor } from './support/wait-for.ts';
 import { createTestDatabase, type TestDatabase } from './support/test-database.ts';
 
 // Issue 4: the MS SQL Server and Oracle connectors have no server on this
@@ -189,16 +190,16 @@ test('stopping the service does not wait past its limit for a run stuck on a sil
   const scheduler = startImportScheduler([parsed.value], { store, log: pino({ level: 'silent' }), openSource: openSqlSource, stopWaitMs: 500 });
   try {
     assert.ok(scheduler.runNow(parsed.value));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.ok(sockets.size >= 1, 'the run is connecting');
+    await waitFor('the run is connecting', async () => sockets.size >= 1, 5_000, 10);
     const started = Date.now();
     await scheduler.stop();
     assert.ok(Date.now() - started < 2_000, `stop took ${Date.now() - started} ms`);
   } finally {
     await close();
   }
-  // the abandoned run ends (its connection gone) without crashing the process
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // the abandoned run ends (its connection gone) with a report, without crashing the process
+  await waitFor('the abandoned run ended', async () => (await listRuns(store, 'stuck', { limit: 1 }))[0]?.status !== 'running', 10_000, 20);
+  assert.equal((await listRuns(store, 'stuck', { limit: 1 }))[0]?.status, 'failed');
   assert.deepEqual(uncaught, []);
 });
 
