@@ -3,11 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { applyEvents } from '../src/apply/apply-batch.ts';
-import { buildApp } from '../src/http/app.ts';
+import { buildTestApp } from './support/test-app.ts';
 import { parseImportJob, type ImportJob } from '../src/imports/job-config.ts';
 import { runImportJob } from '../src/imports/run-import-job.ts';
 import { sqlCustomerRef, sqlRowEvent } from '../src/ingest/sql/sql-event.ts';
-import { createMetrics } from '../src/metrics/metrics.ts';
 import type { Store } from '../src/store/db.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { openPostgresStore } from '../src/store/postgres-store.ts';
@@ -31,7 +30,7 @@ before(async () => {
   [storeDb, pgSource, mariaSource] = await Promise.all([createTestDatabase(), createPostgresSource(), createMariadbSource()]);
   store = openPostgresStore(storeDb.url, 4);
   await migrate(store);
-  app = await buildApp({ store, metrics: createMetrics(), logger: false });
+  app = await buildTestApp(store);
   baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 });
 after(async () => {

@@ -4,12 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { buildApp } from '../src/http/app.ts';
+import { buildTestApp } from './support/test-app.ts';
 import { listRuns } from '../src/imports/import-state-table.ts';
 import { loadJobFiles } from '../src/imports/load-job-files.ts';
 import { startImportScheduler } from '../src/imports/schedule-import-jobs.ts';
 import { openSqlSource } from '../src/ingest/sql/open-sql-source.ts';
-import { createMetrics } from '../src/metrics/metrics.ts';
 import { createApiKey } from '../src/workspaces/api-keys.ts';
 import { registerSqlImportScenarios } from './support/sql-import-scenarios.ts';
 import { createPostgresSource } from './support/sql-source-servers.ts';
@@ -26,7 +25,7 @@ test("GET /v1/imports/runs shows the caller's workspace's run reports, latest fi
   await harness.run(mine);
   await harness.run(theirs);
   const store = harness.store();
-  const app = await buildApp({ store, metrics: createMetrics(), logger: false });
+  const app = await buildTestApp(store);
   try {
     const { key } = await createApiKey(store, mine.workspace, 'import test');
     const response = await app.inject({ method: 'GET', url: '/v1/imports/runs', headers: { authorization: `Bearer ${key}` } });

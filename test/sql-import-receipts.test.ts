@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { applyEvents } from '../src/apply/apply-batch.ts';
-import { buildApp } from '../src/http/app.ts';
+import { buildTestApp } from './support/test-app.ts';
 import type { RunReport } from '../src/imports/import-state-table.ts';
 import { parseImportJob, type ImportJob } from '../src/imports/job-config.ts';
 import { runImportJob } from '../src/imports/run-import-job.ts';
 import { receiptRowToCanonical } from '../src/ingest/sql/receipts-to-canonical.ts';
-import { createMetrics } from '../src/metrics/metrics.ts';
 import { readPurchases, readUnlinkedRefunds } from '../src/profiles/read-purchases.ts';
 import type { Store } from '../src/store/db.ts';
 import { migrate } from '../src/store/migrate.ts';
@@ -148,7 +147,7 @@ test('receipt lines read before their receipts end up as the items of purchases 
   assert.deepEqual([other?.purchaseId, other?.items], ['shop:3', []]);
 
   // Over the read API, as a client sees it.
-  const app = await buildApp({ store, metrics: createMetrics(), logger: false });
+  const app = await buildTestApp(store);
   try {
     const { key } = await createApiKey(store, workspace, 'receipts test');
     const response = await app.inject({ method: 'GET', url: '/v1/customers/sql:shop:10/purchases', headers: { authorization: `Bearer ${key}` } });
@@ -220,7 +219,7 @@ test('customer events from MariaDB show in the history, make the profile, and re
     { key: '4', reason: 'missing event_type' },
   ]);
 
-  const app = await buildApp({ store, metrics: createMetrics(), logger: false });
+  const app = await buildTestApp(store);
   try {
     const { key } = await createApiKey(store, workspace, 'events test');
     const headers = { authorization: `Bearer ${key}` };

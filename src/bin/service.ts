@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.ts';
+import { startBackgroundProjection } from '../apply/background-projection.ts';
 import { startBonusWorker } from '../bonus/bonus-worker.ts';
 import { startLoymaxConsumer, type LoymaxConsumer } from '../broker/loymax-consumer.ts';
 import { buildApp } from '../http/app.ts';
@@ -64,7 +65,9 @@ export async function startService(config: Config, logger: Logger = pino({ level
       )
     : null;
 
-  const app = await buildApp({ store, metrics, logger: logger.child({ part: 'http' }), consumer: consumer ?? undefined });
+  // Projects the webhook events the app accepts; stopped after the app has closed (its requests in hand committed).
+  const projection = startBackgroundProjection(store, { log: logger.child({ part: 'projection' }), metrics });
+  const app = await buildApp({ store, metrics, logger: logger.child({ part: 'http' }), consumer: consumer ?? undefined, projection });
   // Here rather than in buildApp: the job routes need the scheduler, which only the service runs.
   registerImportJobRoutes(app, {
     store,
@@ -83,6 +86,7 @@ export async function startService(config: Config, logger: Logger = pino({ level
     url,
     async stop() {
       await app.close();
+      await projection.stop();
       await bonusWorker?.stop();
       await importScheduler.stop();
       await consumer?.stop();

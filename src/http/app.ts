@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
-import { startBackgroundProjection } from '../apply/background-projection.ts';
+import type { BackgroundProjection } from '../apply/background-projection.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Store } from '../store/db.ts';
 import { createApiKeyAuth } from './auth.ts';
@@ -19,6 +19,8 @@ export interface AppDeps {
   metrics: Metrics;
   logger?: Logger | false;
   consumer?: ConsumerStatus | undefined;
+  /** Projects the webhook events accepted here; its owner (the service) stops it after the app has closed. */
+  projection: BackgroundProjection;
 }
 
 /** The HTTP edge: wiring only; every answer comes from the read side. */
@@ -42,13 +44,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerHealthRoutes(app, deps);
   registerCustomerRoutes(app, deps);
   // Webhook events are accepted into the log and projected in the background;
-  // on close, the requests in hand are committed before the projection stops.
-  const projection = startBackgroundProjection(deps.store, { log: deps.logger ? deps.logger.child({ part: 'projection' }) : null, metrics: deps.metrics });
-  const webhooks = registerCapillaryWebhookRoutes(app, { ...deps, projection });
-  app.addHook('onClose', async () => {
-    await webhooks.close();
-    await projection.stop();
-  });
+  // on close, the requests in hand are committed (the owner then stops the projection).
+  const webhooks = registerCapillaryWebhookRoutes(app, deps);
+  app.addHook('onClose', () => webhooks.close());
   registerBonusRoutes(app, deps);
   registerImportRoutes(app, deps);
   registerCatalogRoutes(app, deps);

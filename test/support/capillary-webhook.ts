@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/http/app.ts';
-import { createMetrics } from '../../src/metrics/metrics.ts';
+import { buildTestApp } from './test-app.ts';
 import type { Store } from '../../src/store/db.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { createApiKey } from '../../src/workspaces/api-keys.ts';
@@ -41,7 +40,7 @@ export const sign = (body: string | Buffer, secret = TEST_WEBHOOK_SECRET) => `sh
 export async function startCapillaryTestApp(): Promise<CapillaryTestApp> {
   const database = await createTestDatabase();
   const store = await openStore({ databaseUrl: database.url, dataDir: '' });
-  const app = await buildApp({ store, metrics: createMetrics(), logger: false });
+  const app = await buildTestApp(store);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const keys = new Map<string, string>();
   const addWorkspace = async (id: string, mode: WebhookAuthMode = 'signature') => {
