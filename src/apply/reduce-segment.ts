@@ -208,8 +208,9 @@ export function reduceSegment(applied: readonly AppliedEvent[]): SegmentRows {
         });
         break;
       }
-      case 'subscriptionChanged':
-        subscriptions.set(`${targetKey}\u0000${change.typeCode}`, {
+      case 'subscriptionChanged': {
+        const key = `${targetKey}\u0000${change.typeCode}`;
+        subscriptions.set(key, overlaySubscription(subscriptions.get(key), {
           customer_key: targetKey,
           type_code: change.typeCode,
           type_id: change.typeId,
@@ -223,8 +224,9 @@ export function reduceSegment(applied: readonly AppliedEvent[]): SegmentRows {
           social_networks: change.channels.socialNetworks,
           event_seq: seq,
           updated_at: event.receivedAt,
-        });
+        }));
         break;
+      }
       case 'purchaseConfirmed':
         purchases.set(change.receipt.purchaseId, { source: event.source, id: change.receipt.purchaseId, customer_key: targetKey, event_seq: seq, ...receiptColumns(change.receipt) });
         break;
@@ -378,3 +380,20 @@ function receiptColumns(r: import('../events/canonical.ts').Receipt): Record<str
     purchase_attributes: r.attributes,
   };
 }
+
+/**
+ * A later subscription change over an earlier one of the same batch, as the
+ * upsert lays it over the stored row: a channel (or type detail) the later
+ * message leaves out keeps the earlier value. Without this, two changes of
+ * one type in one batch kept only the later message, while the same two in
+ * two batches kept both: the profile depended on how events were batched.
+ */
+export function overlaySubscription(earlier: SubscriptionRow | undefined, later: SubscriptionRow): SubscriptionRow {
+  if (!earlier) return later;
+  const overlaid: SubscriptionRow = { ...later };
+  for (const column of SUBSCRIPTION_DETAILS) overlaid[column] = later[column] ?? earlier[column];
+  return overlaid;
+}
+
+/** The columns a subscription message may leave out (null: unchanged); the SQL upsert and the merge treat them alike. */
+export const SUBSCRIPTION_DETAILS = ['type_id', 'type_name', 'mailing_subscription_type', 'mail', 'push', 'sms', 'viber', 'chat_bot', 'social_networks'] as const;

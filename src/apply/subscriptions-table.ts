@@ -1,5 +1,5 @@
 import type { Queryable } from '../store/db.ts';
-import type { SubscriptionRow } from './reduce-segment.ts';
+import { SUBSCRIPTION_DETAILS, type SubscriptionRow } from './reduce-segment.ts';
 
 /** Writes to `subscriptions`: one row per customer and subscription type, the latest event's. */
 export async function upsertSubscriptions(tx: Queryable, workspaceId: string, rows: readonly SubscriptionRow[]): Promise<void> {
@@ -29,17 +29,28 @@ export async function upsertSubscriptions(tx: Queryable, workspaceId: string, ro
   );
 }
 
-/** Moves a merged profile's subscriptions; where both have a type, the later event's stays. */
+/**
+ * Moves a merged profile's subscriptions. Where both profiles have a type,
+ * the two rows become one as the upsert would have laid the later over the
+ * earlier: the later row's channels, and the earlier's where the later has
+ * none (a whole-row choice lost channels only the older row knew).
+ */
 export async function moveSubscriptions(tx: Queryable, workspaceId: string, fromKey: string, intoKey: string): Promise<void> {
+  const overlaid = SUBSCRIPTION_DETAILS.map(
+    (c) => `${c} = CASE WHEN f.event_seq > t.event_seq THEN COALESCE(f.${c}, t.${c}) ELSE COALESCE(t.${c}, f.${c}) END`,
+  ).join(',\n           ');
   await tx.query(
-    `DELETE FROM subscriptions f USING subscriptions t
-      WHERE f.workspace_id = $1 AND f.customer_key = $2 AND t.workspace_id = $1 AND t.customer_key = $3
-        AND t.type_code = f.type_code AND t.event_seq >= f.event_seq`,
+    `UPDATE subscriptions t SET
+           ${overlaid},
+           event_seq = GREATEST(t.event_seq, f.event_seq),
+           updated_at = CASE WHEN f.event_seq > t.event_seq THEN f.updated_at ELSE t.updated_at END
+      FROM subscriptions f
+     WHERE t.workspace_id = $1 AND t.customer_key = $3 AND f.workspace_id = $1 AND f.customer_key = $2 AND f.type_code = t.type_code`,
     [workspaceId, fromKey, intoKey],
   );
   await tx.query(
-    `DELETE FROM subscriptions t USING subscriptions f
-      WHERE t.workspace_id = $1 AND t.customer_key = $3 AND f.workspace_id = $1 AND f.customer_key = $2 AND f.type_code = t.type_code`,
+    `DELETE FROM subscriptions f USING subscriptions t
+      WHERE f.workspace_id = $1 AND f.customer_key = $2 AND t.workspace_id = $1 AND t.customer_key = $3 AND t.type_code = f.type_code`,
     [workspaceId, fromKey, intoKey],
   );
   await tx.query('UPDATE subscriptions SET customer_key = $3 WHERE workspace_id = $1 AND customer_key = $2', [workspaceId, fromKey, intoKey]);
