@@ -15,7 +15,7 @@ const testStore = useTestStore();
 
 const loymax = (routingKey: string, model: object): CanonicalEvent => {
   const parsed = parseLoymaxMessage(routingKey, JSON.stringify(model));
-  assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.message);
+  assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.reason);
   return loymaxToCanonical(parsed.value, { workspaceId: 'default', messageId: null, redelivered: false, receivedAt: new Date().toISOString() });
 };
 const customerInfo = (customerId: number) => ({ customerId, accountgroupId: '1', customerUid: null, mobileDeviceId: null, identifierId: null, applicationId: null });
