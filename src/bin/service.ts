@@ -6,7 +6,7 @@ import { startBonusWorker } from '../bonus/bonus-worker.ts';
 import { startLoymaxConsumer, type LoymaxConsumer } from '../broker/loymax-consumer.ts';
 import { buildApp } from '../http/app.ts';
 import { registerImportJobRoutes } from '../http/routes/imports.ts';
-import { apiJobHostProblem, parseAllowedHosts, type ApiJobHostRule } from '../imports/api-job-hosts.ts';
+import { checkApiJobHost, parseAllowedHosts, type ApiJobHostRule } from '../imports/api-job-hosts.ts';
 import { loadJobFiles } from '../imports/load-job-files.ts';
 import { startImportScheduler, type ImportScheduler } from '../imports/schedule-import-jobs.ts';
 import { openSqlSource } from '../ingest/sql/open-sql-source.ts';
@@ -110,7 +110,7 @@ function startScheduledImports(config: Config, store: Store, logger: Logger): Im
     log: logger.child({ part: 'sql-import' }),
     openSource: openSqlSource,
     reloadEveryMs: config.sqlImportReloadMs,
-    checkStoredJob: (job) => apiJobHostProblem(job.source, hostRule),
+    checkStoredJob: (job) => checkApiJobHost(job.source, hostRule),
   });
 }
 

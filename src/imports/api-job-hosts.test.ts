@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { networkInterfaces } from 'node:os';
 import { test } from 'node:test';
-import { apiJobHostProblem, parseAllowedHosts, type ApiJobHostRule } from './api-job-hosts.ts';
+import { apiJobHostProblem, checkApiJobHost, parseAllowedHosts, type ApiJobHostRule } from './api-job-hosts.ts';
 
 const open: ApiJobHostRule = { allowedHosts: [], storeUrl: 'postgres://smartcom:pw@127.0.0.1:5432/smartcom' };
 // A job's source as the job check leaves it: the dialect its URL's scheme names.
@@ -57,4 +57,21 @@ test('the job\'s dialect decides, not the URL\'s scheme; a source that is not a 
   for (const rule of [open, { ...open, allowedHosts: ['db.shop'] }]) {
     assert.match((await apiJobHostProblem({ dialect: 'postgres', url: '/var/run/postgresql smartcom' }, rule)) ?? '', /names its source by a URL/);
   }
+});
+
+test('the check resolves the host once and hands the run the address it approved; a name also naming the store is refused', async () => {
+  const answers = (addresses: string[]) => ({ ...open, resolve: async () => addresses });
+  const approved = async (url: string, rule: ApiJobHostRule) => {
+    const checked = await checkApiJobHost(sourceOf(url), rule);
+    assert.ok(checked.ok, !checked.ok ? checked.error : '');
+    return checked.value.address;
+  };
+  assert.equal(await approved('postgres://reader@crm.shop.example/crm', answers(['203.0.113.7', '203.0.113.8'])), '203.0.113.7');
+  assert.equal(await approved('mssql://reader:pw@crm.shop.example/crm', answers(['::ffff:203.0.113.7'])), '203.0.113.7');
+  assert.equal(await approved('postgres://reader@[::ffff:7f00:1]:5433/crm', open), '127.0.0.1', 'an address is its own answer');
+  assert.equal(await approved('postgres://reader@crm.shop.example/crm', { ...open, resolve: () => Promise.reject(new Error('ENOTFOUND')) }), null);
+  // A public address first and the store's server second: the driver could pick either.
+  assert.match(await problem('postgres://reader@crm.shop.example:5432/crm', answers(['203.0.113.7', '127.0.0.1'])), /own database server/);
+  // pg decodes the host: this one is a socket directory.
+  assert.match(await problem('postgres://reader@%2Fvar%2Frun%2Fpostgresql/smartcom'), /names its server by host name/);
 });

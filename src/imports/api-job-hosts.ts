@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import pg from 'pg';
 import type { SqlDialect } from '../ingest/sql/sql-source.ts';
+import { fail, ok, type Result } from '../result.ts';
 
 /**
  * Which servers a job defined over the HTTP API may read. An API key belongs
@@ -16,6 +17,17 @@ export interface ApiJobHostRule {
   allowedHosts: readonly string[];
   /** The store's own URL (DATABASE_URL), never a source; unset with the embedded store. */
   storeUrl: string | undefined;
+  /** A host name's addresses (default: the system resolver, as the drivers use); tests give their own. */
+  resolve?: Resolve;
+}
+
+/**
+ * The address an API job's run connects to: the one the check approved.
+ * Null when the name resolves to nothing now (a job may be saved before its
+ * name exists; it cannot run then).
+ */
+export interface ApprovedHost {
+  address: string | null;
 }
 
 export function parseAllowedHosts(list: string | undefined): string[] {
@@ -43,45 +55,63 @@ const ALLOWED_OPTIONS: Readonly<Record<string, ReadonlySet<string>>> = {
  * addresses are all "this machine".
  */
 export async function apiJobHostProblem(job: { dialect: SqlDialect; url: string }, rule: ApiJobHostRule): Promise<string | null> {
+  const checked = await checkApiJobHost(job, rule);
+  return checked.ok ? null : checked.error;
+}
+
+/**
+ * apiJobHostProblem, with the address it approved. The name is resolved
+ * once, here, and the run connects to that address (openSqlSource's
+ * `address`): a driver resolving the name again could get another answer
+ * (DNS rebinding: a public address for the check, 127.0.0.1 for the
+ * driver). A name with several addresses is refused if any of them is
+ * forbidden (it names the store's server among others: no reason to trust
+ * its other answers), and the run connects to the first one.
+ */
+export async function checkApiJobHost(job: { dialect: SqlDialect; url: string }, rule: ApiJobHostRule): Promise<Result<ApprovedHost, string>> {
   const sourceUrl = job.url;
   let url: URL;
   try {
     url = new URL(sourceUrl);
   } catch {
     // The pg driver reads "/var/run/postgresql smartcom" as a socket and a database: never let such a string through.
-    return '/source/url: a job defined over the API names its source by a URL (scheme://user:password@host:port/database)';
+    return fail('/source/url: a job defined over the API names its source by a URL (scheme://user:password@host:port/database)');
   }
   const host = url.hostname.toLowerCase();
   const optionNames = [...url.searchParams.keys()];
   const socketParams = ['host', 'hostaddr', 'socketpath', 'socket'].filter((name) => optionNames.some((key) => key.toLowerCase() === name));
-  if (host === '' || socketParams.length > 0) {
-    return `/source/url: a job defined over the API names its server by host name (no socket, no ${socketParams.join('/') || 'empty host'} parameter)`;
+  // pg decodes a percent-encoded host: %2Fvar%2Frun%2Fpostgresql would be a socket.
+  if (host === '' || host.includes('%') || socketParams.length > 0) {
+    return fail(`/source/url: a job defined over the API names its server by host name (no socket, no ${socketParams.join('/') || 'empty host'} parameter)`);
   }
   // The job's dialect decides which driver reads the URL, whatever its scheme says (pg ignores the scheme).
   const dialect = job.dialect;
   const allowed = dialect === 'postgres' || dialect === 'mysql' ? ALLOWED_OPTIONS[dialect] : undefined; // MS SQL Server and Oracle URLs are smartcom's own form, every option checked (check-source-url.ts)
   const refused = allowed ? optionNames.filter((name) => !allowed.has(name.toLowerCase())) : [];
-  if (refused.length > 0) return `/source/url: option(s) ${[...new Set(refused)].join(', ')} not allowed in a job defined over the API (allowed: ${[...allowed!].join(', ')})`;
+  if (refused.length > 0) return fail(`/source/url: option(s) ${[...new Set(refused)].join(', ')} not allowed in a job defined over the API (allowed: ${[...allowed!].join(', ')})`);
   if (dialect === 'postgres' && (url.username === '' || url.pathname.replace(/^\//, '') === '')) {
-    return '/source/url: a job defined over the API names its user and database in the URL (postgres://user:password@host/database)';
+    return fail('/source/url: a job defined over the API names its user and database in the URL (postgres://user:password@host/database)');
   }
   if (rule.allowedHosts.length > 0 && !rule.allowedHosts.includes(host)) {
-    return `/source/url: host ${host} is not one API jobs may read (SQL_IMPORT_API_HOSTS: ${rule.allowedHosts.join(', ')})`;
+    return fail(`/source/url: host ${host} is not one API jobs may read (SQL_IMPORT_API_HOSTS: ${rule.allowedHosts.join(', ')})`);
   }
-  if (!rule.storeUrl || dialect !== 'postgres') return null; // the store speaks only PostgreSQL
+  const resolve = rule.resolve ?? systemResolve;
+  const addresses = await addressesOf(host.replace(/^\[|\]$/g, ''), resolve);
+  const approved = ok({ address: addresses[0] ?? null });
+  if (!rule.storeUrl || dialect !== 'postgres') return approved; // the store speaks only PostgreSQL
   const source = postgresTarget(sourceUrl);
   const store = postgresTarget(rule.storeUrl);
-  if (!source || !store || !(await sameServer(source, store))) return null;
-  if (source.database === store.database) return "/source/url: this is smartcom's own store, which a job may not read";
+  if (!source || !store || !(await sameServer(source.port, addresses, store, resolve))) return approved;
+  if (source.database === store.database) return fail("/source/url: this is smartcom's own store, which a job may not read");
   if (rule.allowedHosts.length === 0) {
-    return "/source/url: this is smartcom's own database server, which a job defined over the API may not reach unless SQL_IMPORT_API_HOSTS lists its host";
+    return fail("/source/url: this is smartcom's own database server, which a job defined over the API may not reach unless SQL_IMPORT_API_HOSTS lists its host");
   }
-  return null;
+  return approved;
 }
 
-async function sameServer(source: PostgresTarget, store: PostgresTarget): Promise<boolean> {
-  if (source.port !== store.port) return false;
-  const [sourceAddresses, storeAddresses] = await Promise.all([addressesOf(source.host), store.host.startsWith('/') ? ['127.0.0.1'] : addressesOf(store.host)]);
+async function sameServer(sourcePort: string, sourceAddresses: readonly string[], store: PostgresTarget, resolve: Resolve): Promise<boolean> {
+  if (sourcePort !== store.port) return false;
+  const storeAddresses = store.host.startsWith('/') ? ['127.0.0.1'] : await addressesOf(store.host, resolve);
   const local = localAddresses();
   const isLocal = (address: string) => local.has(address) || isLoopbackOrAny(address);
   return sourceAddresses.some((a) => storeAddresses.includes(a)) || (sourceAddresses.some(isLocal) && storeAddresses.some(isLocal));
@@ -113,10 +143,14 @@ function postgresTarget(url: string): PostgresTarget | null {
   }
 }
 
-async function addressesOf(host: string): Promise<string[]> {
+type Resolve = (host: string) => Promise<string[]>;
+
+const systemResolve: Resolve = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+
+async function addressesOf(host: string, resolve: Resolve): Promise<string[]> {
   if (isIP(host)) return [normalise(host)];
   try {
-    return (await lookup(host, { all: true, verbatim: true })).map((a) => normalise(a.address));
+    return (await resolve(host)).map(normalise);
   } catch {
     return []; // unknown name: nothing to connect to either
   }

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Cron } from 'croner';
 import type { Logger } from 'pino';
 import type { SqlSource, SqlSourceConfig } from '../ingest/sql/sql-source.ts';
+import type { Result } from '../result.ts';
 import type { Store } from '../store/db.ts';
+import type { ApprovedHost } from './api-job-hosts.ts';
 import { listStoredJobs } from './import-jobs-table.ts';
 import { findLiveRun, RUN_HEARTBEAT_MS, touchRun, type RunReport } from './import-state-table.ts';
 import type { ImportJob } from './job-config.ts';
@@ -11,11 +13,16 @@ import { runImportJob, type ImportDeps } from './run-import-job.ts';
 export interface ImportSchedulerDeps {
   store: Store;
   log: Logger;
-  openSource: (config: SqlSourceConfig) => SqlSource;
+  /** With `address`, the source connects there, not where its host name resolves then (an API job's approved address). */
+  openSource: (config: SqlSourceConfig, address?: string) => SqlSource;
   /** How often the stored (API) jobs are re-read, for changes made through another process (default 30 s). */
   reloadEveryMs?: number;
-  /** A stored (API) job's problem found just before it runs (its host may resolve elsewhere than when it was saved); null: it may run. */
-  checkStoredJob?: (job: ImportJob) => Promise<string | null>;
+  /**
+   * A stored (API) job's check just before it runs (its host may resolve
+   * elsewhere than when it was saved): its problem, or the address its run
+   * connects to (checkApiJobHost).
+   */
+  checkStoredJob?: StoredJobCheck;
   /** How long stop() waits for runs in progress (default STOP_WAIT_MS). */
   stopWaitMs?: number;
   /** How often a run in progress refreshes its heartbeat (default RUN_HEARTBEAT_MS). */
@@ -34,6 +41,8 @@ export interface ImportScheduler {
   /** Stops the schedules; runs in progress stop after the pack in hand, and this waits for them (at most stopWaitMs). */
   stop(): Promise<void>;
 }
+
+type StoredJobCheck = (job: ImportJob) => Promise<Result<ApprovedHost, string>>;
 
 const STOP_WAIT_MS = 10_000;
 
@@ -185,17 +194,13 @@ export async function runWithHeartbeat(
   }
 }
 
-async function runOnce(job: ImportJob, runId: string, deps: ImportSchedulerDeps, signal: AbortSignal, check?: (job: ImportJob) => Promise<string | null>): Promise<void> {
+async function runOnce(job: ImportJob, runId: string, deps: ImportSchedulerDeps, signal: AbortSignal, check?: StoredJobCheck): Promise<void> {
   let source: SqlSource | null = null;
   try {
-    // Opening makes no connection yet (the first read does), so a refused job never reaches its host.
-    source = deps.openSource(job.source);
-    const preflight = check
-      ? async () => {
-          const problem = await check(job);
-          if (problem) throw new Error(`refused before reading: ${problem}`);
-        }
-      : undefined;
+    // Opening makes no connection yet (the first read does); a checked job's source opens only once approved.
+    const checked = check ? openedByCheck(job, deps.openSource, check) : null;
+    source = checked ? checked.source : deps.openSource(job.source);
+    const preflight = checked?.preflight;
     const report = await runWithHeartbeat(job, { store: deps.store, source, runId, signal, ...(preflight ? { preflight } : {}), ...(deps.heartbeatMs ? { heartbeatMs: deps.heartbeatMs } : {}) });
     const level = report.status === 'succeeded' || report.status === 'stopped' ? 'info' : 'error';
     deps.log[level]({ job: job.name, workspace: job.workspace, runId, rowsRead: report.rowsRead, rowsStored: report.rowsStored, rowsRejected: report.rowsRejected, error: report.error }, 'SQL import run');
@@ -205,4 +210,29 @@ async function runOnce(job: ImportJob, runId: string, deps: ImportSchedulerDeps,
   } finally {
     await source?.close().catch(() => {});
   }
+}
+
+/**
+ * A stored (API) job's source, opened by the run's preflight on the address
+ * its host check approved: the name is resolved once, by the check, and
+ * never again by the driver, which could get another answer (DNS rebinding).
+ */
+function openedByCheck(job: ImportJob, open: ImportSchedulerDeps['openSource'], check: StoredJobCheck): { source: SqlSource; preflight: () => Promise<void> } {
+  let opened: SqlSource | null = null;
+  return {
+    async preflight() {
+      const checked = await check(job);
+      if (!checked.ok) throw new Error(`refused before reading: ${checked.error}`);
+      if (checked.value.address === null) throw new Error('refused before reading: /source/url: its host name resolves to no address');
+      opened = open(job.source, checked.value.address);
+    },
+    source: {
+      dialect: job.source.dialect,
+      async query(sql, params) {
+        if (!opened) throw new Error('the source is read before its host was checked');
+        return opened.query(sql, params);
+      },
+      close: async () => opened?.close(),
+    },
+  };
 }

@@ -64,3 +64,10 @@ test('the pool is small, reads date-times as UTC wall-clock values and carries t
   assert.equal(named.port, undefined);
   assert.equal(named.options?.instanceName, 'SHOP');
 });
+
+test("an approved address is where the pool connects; the URL's host stays the TLS server name", () => {
+  const pinned = mssqlPoolConfig(settings('mssql://reader:pw@db.shop.example/crm'), '203.0.113.7');
+  assert.deepEqual([pinned.server, pinned.options?.serverName, pinned.options?.encrypt], ['203.0.113.7', 'db.shop.example', true]);
+  assert.equal(mssqlPoolConfig(settings('mssql://reader:pw@db.shop.example/crm')).options?.serverName, undefined);
+  assert.equal(mssqlPoolConfig(settings('mssql://reader:pw@203.0.113.7/crm'), '203.0.113.7').options?.serverName, undefined, 'no name to keep');
+});

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { config as MssqlPoolConfig } from 'mssql';
 import { fail, ok, type Result } from '../../result.ts';
 import { readSourceUrl, UrlOptions } from './source-url.ts';
@@ -55,10 +56,14 @@ export function parseMssqlUrl(url: string): Result<MssqlSettings, string[]> {
   return problems.length > 0 ? fail(problems) : ok(settings);
 }
 
-/** The pool the connector opens for these settings. */
-export function mssqlPoolConfig(settings: MssqlSettings): MssqlPoolConfig {
+/**
+ * The pool the connector opens for these settings. With `address`, it
+ * connects there and keeps the URL's host as the TLS server name (the
+ * certificate is checked against it).
+ */
+export function mssqlPoolConfig(settings: MssqlSettings, address?: string): MssqlPoolConfig {
   return {
-    server: settings.server,
+    server: address ?? settings.server,
     ...(settings.port !== undefined ? { port: settings.port } : {}),
     ...(settings.database !== undefined ? { database: settings.database } : {}),
     user: settings.user,
@@ -71,6 +76,7 @@ export function mssqlPoolConfig(settings: MssqlSettings): MssqlPoolConfig {
       encrypt: settings.encrypt,
       trustServerCertificate: settings.trustServerCertificate,
       ...(settings.instanceName !== undefined ? { instanceName: settings.instanceName } : {}),
+      ...(address !== undefined && !isIP(settings.server) ? { serverName: settings.server } : {}),
       // Date-times without a zone are read as UTC wall-clock values, so their
       // text is the server's own whatever the process's time zone (mssql-values.ts).
       useUTC: true,

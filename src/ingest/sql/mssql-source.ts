@@ -10,10 +10,10 @@ import type { SourceRow, SqlSource } from './sql-source.ts';
  * (build-pack-query.ts numbers them), and each row's dates and decimals come
  * back as exact text (mssql-values.ts).
  */
-export function openMssqlSource(url: string): SqlSource {
+export function openMssqlSource(url: string, address?: string): SqlSource {
   const settings = parseMssqlUrl(url);
   if (!settings.ok) throw new SourceUrlError(`source.url: ${settings.error.join('; ')}`);
-  const pool = new sql.ConnectionPool(mssqlPoolConfig(settings.value));
+  const pool = new sql.ConnectionPool(mssqlPoolConfig(settings.value, address));
   // A failed connection or an idle connection's error is emitted here; without
   // a listener it would crash the process. The query that needs it reports it.
   pool.on('error', () => {});

@@ -1,5 +1,6 @@
-import mysql, { type FieldPacket } from 'mysql2/promise';
+import mysql, { type FieldPacket, type PoolOptions } from 'mysql2/promise';
 import type { SourceRow, SqlSource } from './sql-source.ts';
+import { socketPinnedTo } from './pinned-socket.ts';
 import { takeTimeouts } from './source-timeouts.ts';
 
 const MYSQL_TYPE_FLOAT = 4;
@@ -37,17 +38,9 @@ export function shortestFloat32(value: number): number {
  * Dates and big numbers come back as text for the same reason as in
  * postgres-source.ts: the cursor must bind back to exactly what was read.
  */
-export function openMysqlSource(url: string): SqlSource {
+export function openMysqlSource(url: string, address?: string): SqlSource {
   const timeouts = takeTimeouts(url);
-  const pool = mysql.createPool({
-    uri: timeouts.url,
-    connectionLimit: 2,
-    connectTimeout: timeouts.connectTimeoutMs,
-    dateStrings: true,
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-    decimalNumbers: false,
-  });
+  const pool = mysql.createPool(mysqlPoolOptions(url, address));
   // TIMESTAMP columns are shown in the session's zone: in a zone with
   // daylight saving, the hour repeated in autumn would give two instants one
   // text, and a cursor at it would lose or re-read rows. UTC has no such hour
@@ -69,5 +62,24 @@ export function openMysqlSource(url: string): SqlSource {
       return withFloatsAsWritten(rows as SourceRow[], fields);
     },
     close: () => pool.end(),
+  };
+}
+
+/**
+ * With `address`, every connection goes there. mysql2 takes its TLS server
+ * name from `host` (and checks no identity at all for an IP), so the host
+ * stays the URL's name and the address goes in by the socket.
+ */
+export function mysqlPoolOptions(url: string, address?: string): PoolOptions {
+  const timeouts = takeTimeouts(url);
+  return {
+    uri: timeouts.url,
+    ...(address !== undefined ? { stream: ({ config }: { config: { port: number; host: string } }) => socketPinnedTo(address).connect(config.port, config.host).setNoDelay(true) } : {}),
+    connectionLimit: 2,
+    connectTimeout: timeouts.connectTimeoutMs,
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    decimalNumbers: false,
   };
 }

@@ -50,3 +50,14 @@ test('the pool is small and opens no session before the first read; timeouts go 
   );
   assert.deepEqual([pool.user, pool.password, pool.connectString], ['reader', 'pw', 'db:1521/XE']);
 });
+
+test('an approved address goes in the connect string over tcp; tcps keeps the name its certificate is checked against', () => {
+  const pinned = (url: string, address: string) => {
+    const parsed = parseOracleUrl(url, address);
+    assert.ok(parsed.ok);
+    return parsed.value.connectString;
+  };
+  assert.equal(pinned('oracle://u:p@db.shop.example:1522/CRM', '203.0.113.7'), '203.0.113.7:1522/CRM');
+  assert.equal(pinned('oracle://u:p@db.shop.example/CRM', 'fd00::5'), '[fd00::5]:1521/CRM');
+  assert.equal(pinned('oracle://u:p@db.shop.example/CRM?protocol=tcps', '203.0.113.7'), 'tcps://db.shop.example:1521/CRM');
+});

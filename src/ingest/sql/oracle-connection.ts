@@ -27,7 +27,14 @@ export interface OracleSettings {
   queryTimeoutMs: number;
 }
 
-export function parseOracleUrl(url: string): Result<OracleSettings, string[]> {
+/**
+ * With `address`, the connect string names it instead of the URL's host,
+ * over plain TCP only: Thin mode checks a tcps server's certificate against
+ * the connect string's host, which an address would fail. The host check
+ * refuses no address for Oracle (the store is PostgreSQL), so a tcps job
+ * loses nothing by keeping its name.
+ */
+export function parseOracleUrl(url: string, address?: string): Result<OracleSettings, string[]> {
   const parts = readSourceUrl(url, ['oracle'], ORACLE_URL_FORM);
   if (!parts.ok) return parts;
   const { user, password, host, port, path, options } = parts.value;
@@ -38,11 +45,12 @@ export function parseOracleUrl(url: string): Result<OracleSettings, string[]> {
   if (path === '') problems.push(`no service name: ${ORACLE_URL_FORM}`);
   else if (!SERVICE_NAME.test(path)) problems.push(`"${path}" is not a service name (letters, digits, _ . $ # -)`);
   if (problems.length > 0) return fail(problems);
-  const address = host.includes(':') ? `[${host}]` : host;
+  const target = protocol === 'tcp' && address !== undefined ? address : host;
+  const hostPart = target.includes(':') ? `[${target}]` : target;
   return ok({
     user,
     password,
-    connectString: `${protocol === 'tcps' ? 'tcps://' : ''}${address}:${port ?? 1521}/${path}`,
+    connectString: `${protocol === 'tcps' ? 'tcps://' : ''}${hostPart}:${port ?? 1521}/${path}`,
     connectTimeoutMs,
     queryTimeoutMs,
   });

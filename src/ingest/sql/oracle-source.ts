@@ -11,8 +11,8 @@ import type { SqlSource } from './sql-source.ts';
  * back exactly (oracle-values.ts). Each pack is one query with its values
  * bound by position (:1, :2, … from build-pack-query.ts).
  */
-export function openOracleSource(url: string): SqlSource {
-  const settings = parseOracleUrl(url);
+export function openOracleSource(url: string, address?: string): SqlSource {
+  const settings = parseOracleUrl(url, address);
   if (!settings.ok) throw new SourceUrlError(`source.url: ${settings.error.join('; ')}`);
   let opening: Promise<oracledb.Pool> | null = null;
   const pool = () =>

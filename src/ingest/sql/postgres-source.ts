@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { SourceRow, SqlSource } from './sql-source.ts';
+import { socketPinnedTo } from './pinned-socket.ts';
 import { takeTimeouts } from './source-timeouts.ts';
 
 // Dates, times and numerics come back as the server's own text: a cursor
@@ -11,18 +12,13 @@ const exactTypes = {
   getTypeParser: ((oid: number, format?: string) => (AS_TEXT.has(oid) ? (text: string) => text : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser,
 };
 
-/** A PostgreSQL source: one small pool; each pack is one LIMITed query, within the source's timeouts. */
-export function openPostgresSource(url: string): SqlSource {
-  const timeouts = takeTimeouts(url);
-  const pool = new pg.Pool({
-    connectionString: timeouts.url,
-    max: 2,
-    types: exactTypes,
-    connectionTimeoutMillis: timeouts.connectTimeoutMs,
-    keepAlive: true,
-    // client side: a silent server never answers a statement_timeout either
-    ...(timeouts.queryTimeoutMs > 0 ? { query_timeout: timeouts.queryTimeoutMs } : {}),
-  });
+/**
+ * A PostgreSQL source: one small pool; each pack is one LIMITed query, within
+ * the source's timeouts. With `address`, every connection goes there (the
+ * host name is kept for TLS; see socketPinnedTo).
+ */
+export function openPostgresSource(url: string, address?: string): SqlSource {
+  const pool = new pg.Pool(postgresPoolConfig(url, address));
   // An idle client's error (server restart) must not crash the process; the next query reports it.
   pool.on('error', () => {});
   return {
@@ -32,5 +28,20 @@ export function openPostgresSource(url: string): SqlSource {
       return result.rows;
     },
     close: () => pool.end(),
+  };
+}
+
+export function postgresPoolConfig(url: string, address?: string): pg.PoolConfig {
+  const timeouts = takeTimeouts(url);
+  return {
+    connectionString: timeouts.url,
+    // The URL's host wins over a `host` given beside it (pg parses the URL last), so the address goes in by the socket.
+    ...(address !== undefined ? { stream: () => socketPinnedTo(address) } : {}),
+    max: 2,
+    types: exactTypes,
+    connectionTimeoutMillis: timeouts.connectTimeoutMs,
+    keepAlive: true,
+    // client side: a silent server never answers a statement_timeout either
+    ...(timeouts.queryTimeoutMs > 0 ? { query_timeout: timeouts.queryTimeoutMs } : {}),
   };
 }
