@@ -13,6 +13,7 @@ import type { Store } from '../src/store/db.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { createWorkspace } from '../src/workspaces/workspaces.ts';
 import { capillarySeedExamples, toFlat } from './fixtures/capillary/index.ts';
+import { dumpAllTables } from './support/capillary-webhook.ts';
 import { createTestDatabase, type TestDatabase } from './support/test-database.ts';
 import { waitFor } from './support/wait-for.ts';
 
@@ -58,16 +59,19 @@ test('events accepted but not projected (the process stopped) are projected when
   }
 });
 
+// What an adapter bug would leave in a queued event: a time PostgreSQL cannot read, so its projection fails.
+const breakQueuedEvent = (eventId: string) =>
+  store.query(
+    `UPDATE projection_queue SET event = jsonb_set(jsonb_set(event::jsonb, '{occurredAt}', '"the day after"'), '{receivedAt}', '"the day after"')::json
+      WHERE workspace_id = 'default' AND event ->> 'eventId' = $1`,
+    [eventId],
+  );
+
 test('an event that cannot be projected is kept with its reason and holds back nothing; once fixed, a retry projects it', async () => {
   const bad = customerAdded('bp-3', 503);
   const good = customerAdded('bp-4', 504);
   await acceptEvents(store, 'default', [bad, good]);
-  // what an adapter bug would leave: a time PostgreSQL cannot read
-  await store.query(
-    `UPDATE projection_queue SET event = jsonb_set(jsonb_set(event::jsonb, '{occurredAt}', '"the day after"'), '{receivedAt}', '"the day after"')::json
-      WHERE workspace_id = 'default' AND event ->> 'eventId' = $1`,
-    [bad.eventId],
-  );
+  await breakQueuedEvent(bad.eventId);
   const metrics = createMetrics();
   const projection = startBackgroundProjection(store, { log: null, metrics }, { pollMs: 60_000 });
   try {
@@ -89,6 +93,30 @@ test('an event that cannot be projected is kept with its reason and holds back n
   } finally {
     await projection.stop();
   }
+});
+
+test("an event naming a customer erased before it failed is kept without their personal data, in the failures and in the log", async () => {
+  const notice = toFlat(capillarySeedExamples.find((e) => e.name === 'customerUpdated.pii-deletion.attributes')!);
+  const deletion = { ...notice, eventId: 'bp-5', data: { ...notice.data, customerIdentifiers: { customerId: 505 } } };
+  const parsed = parseCapillaryBody(JSON.stringify(deletion));
+  assert.ok(parsed.ok && parsed.value[0]!.ok);
+  const erasure = capillaryToCanonical(parsed.value[0]!.value, { workspaceId: 'default', receivedAt: new Date().toISOString() });
+  assert.equal(erasure.change.kind, 'personalDataErased');
+  // a late delivery of an old update, which fails to project
+  const late = customerAdded('bp-6', 505);
+  await acceptEvents(store, 'default', [erasure, late]);
+  await breakQueuedEvent(late.eventId);
+  assert.match(await dumpAllTables(store), /7911505/, 'the phone is in the log and the queue');
+  const projection = startBackgroundProjection(store, { log: null, metrics: createMetrics() }, { pollMs: 60_000 });
+  try {
+    await waitFor('the queue projected', queueEmpty, 10_000, 20);
+  } finally {
+    await projection.stop();
+  }
+  assert.deepEqual((await listProjectionFailures(store, 'default', 10)).map((f) => f.customerKey), ['capillary:505'], 'kept for a retry');
+  assert.doesNotMatch(await dumpAllTables(store), /7911505/, 'the phone is in neither the failures nor the log');
+  const kept = await store.query<{ event: any }>("SELECT event FROM projection_failures WHERE customer_key = 'capillary:505'");
+  assert.deepEqual(kept.rows[0]!.event.change.fields, [], 'nor the name');
 });
 
 test('while the store is away the projection retries with backoff, and a stop does not wait for the backoff to end', async () => {

@@ -1,6 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEvents } from '../src/apply/apply-batch.ts';
+import { listProjectionFailures, recordProjectionFailure } from '../src/apply/projection-queue-table.ts';
+import { appendEvents } from '../src/events/event-log.ts';
+import { parseCapillaryEvent } from '../src/ingest/capillary/parse.ts';
+import { capillaryToCanonical } from '../src/ingest/capillary/to-canonical.ts';
 import { parseLoymaxMessage } from '../src/ingest/loymax/parse.ts';
 import { loymaxToCanonical } from '../src/ingest/loymax/to-canonical.ts';
 import { capillarySeedExamples, inForm, toFlat } from './fixtures/capillary/index.ts';
@@ -15,9 +19,11 @@ let t: CapillaryTestApp;
 const flat = (name: string) => toFlat(capillarySeedExamples.find((e) => e.name === name)!);
 
 // Erika's personal data: none of it may survive the deletion.
+// (a projection failure of another member's group event naming her holds it too)
 const PERSONAL = ['Erika', 'Mustermann', 'Erica', '1512345678', 'erika.mustermann@example.org', 'EXT-ERIKA', 'wx-erika', '山田', 'Musterstr'];
 const ERIKA = 777001;
 const MAX = 777002;
+const KID = 777003;
 const erikaIds = {
   customerId: ERIKA,
   firstName: 'Erika',
@@ -61,6 +67,22 @@ const deletion = (eventId: string) => {
   return inForm({ ...notice, eventId, data: { ...notice.data, firstName: 'Erika', lastName: 'Mustermann', customerIdentifiers: { ...erikaIds, customerId: ERIKA } } }, 'attributes');
 };
 
+// What the background projection leaves when one event cannot be projected
+// (a bug): the event in the log and its canonical form in projection_failures.
+// Addressed to another member, it names Erika only as the group's primary.
+const failedGroupEventNamingErika = async () => {
+  const memberAdded = flat('groupMemberAdded.flat');
+  const body = { ...memberAdded, eventId: 'evt-failed', data: { ...memberAdded.data, groupId: 55, groupName: 'Family', primaryMember: member(erikaIds, 'HEAD'), memberAdded: member({ customerId: KID, firstName: 'Kid', instore: { mobile: '4915100000003' } }, 'CHILD') } };
+  const parsed = parseCapillaryEvent(body);
+  assert.ok(parsed.ok);
+  const event = capillaryToCanonical(parsed.value, { workspaceId: 'default', receivedAt: new Date().toISOString() });
+  assert.equal(event.customer.key, `capillary:${KID}`);
+  await t.store.transaction(async (tx) => {
+    const seq = (await appendEvents(tx, 'default', [event])).get(event.eventId)!;
+    await recordProjectionFailure(tx, 'default', { seq, event: { ...event, payload: null } }, 'simulated failure');
+  });
+};
+
 const loymaxCard = (customerId: number, cardNumber: string) => {
   const body = JSON.stringify({ eventCode: 'OnSetCard', linkCardType: 'SetCard', newCard: { cardNumber }, oldCard: null, customerInfo: { customerId } });
   const parsed = parseLoymaxMessage('customer.card.link', body);
@@ -77,6 +99,7 @@ before(async () => {
   t = await startCapillaryTestApp();
   await applyEvents(t.store, 'default', [loymaxCard(901, 'CARD-PII-1')]);
   for (const event of erikaEvents()) assert.equal((await t.post(event)).status, 200);
+  await failedGroupEventNamingErika();
 });
 after(() => t.close());
 
@@ -113,6 +136,13 @@ test('a PII deletion leaves no trace of phone, e-mail or name in any table; a to
   assert.deepEqual(maxEvents.map((e: any) => e.payload.piiErased), [true]);
   assert.deepEqual((await t.get('/v1/customers?cardNumber=CARD-PII-1')).body.customers.map((c: any) => c.id), ['loymax:901']);
   assert.deepEqual((await t.get('/v1/customers?phone=491512345678')).body.customers, []);
+
+  // the failed event naming her is still there to retry, with the other member's data and without hers
+  const [failure] = await listProjectionFailures(t.store, 'default', 10);
+  assert.equal(failure?.customerKey, `capillary:${KID}`);
+  const kept = await t.store.query<{ event: any }>('SELECT event FROM projection_failures WHERE workspace_id = $1', ['default']);
+  const members = kept.rows[0]!.event.change.members;
+  assert.deepEqual(members.map((m: any) => [m.customer.key, m.identifiers.length > 0]), [[`capillary:${ERIKA}`, false], [`capillary:${KID}`, true]]);
 });
 
 test('later deliveries for the erased customer are recognised and stored without personal data', async () => {

@@ -4,6 +4,7 @@ import { backoffDelay, sleep } from '../retry/backoff.ts';
 import type { Store } from '../store/db.ts';
 import { isTransientStoreError } from '../store/transient-errors.ts';
 import { projectAppended } from './apply-batch.ts';
+import { redactFailureOfErased } from './pii-erasure.ts';
 import { readQueued, recordProjectionFailure, removeQueued, workspacesWithQueuedEvents, type QueuedEvent } from './projection-queue-table.ts';
 import { lockWorkspaceForApply } from './workspace-lock.ts';
 
@@ -128,7 +129,12 @@ export function startBackgroundProjection(
         });
       } catch (error) {
         if (isTransientStoreError(error)) throw error;
-        await store.transaction((tx) => recordProjectionFailure(tx, workspaceId, one, (error as Error).message));
+        await store.transaction(async (tx) => {
+          // under the apply lock, so an erasure projected meanwhile either sees this failure or is seen by it
+          await lockWorkspaceForApply(tx, workspaceId);
+          await recordProjectionFailure(tx, workspaceId, one, (error as Error).message);
+          await redactFailureOfErased(tx, workspaceId, one.event);
+        });
         deps.metrics.projectionFailures.inc(LABELS);
         deps.log?.error({ err: error, workspaceId, seq: one.seq, eventCode: one.event.eventCode }, 'an accepted event could not be projected; it is kept in projection_failures');
       }

@@ -60,3 +60,23 @@ export async function markMerged(tx: Queryable, workspaceId: string, fromKey: st
     [workspaceId, fromKey, intoKey, at],
   );
 }
+
+/** The keys merged into these profiles (merged_into names the final target, so one level is all). */
+export async function keysMergedInto(tx: Queryable, workspaceId: string, keys: readonly string[]): Promise<string[]> {
+  if (keys.length === 0) return [];
+  const result = await tx.query<{ customer_key: string }>(
+    `SELECT customer_key FROM customers WHERE workspace_id = $1 AND merged_into IN (SELECT json_array_elements_text($2::json))`,
+    [workspaceId, JSON.stringify(keys)],
+  );
+  return result.rows.map((r) => r.customer_key);
+}
+
+/** An erased profile keeps its key (the tombstone), not the source's other ids of the person. */
+export async function clearSourceIds(tx: Queryable, workspaceId: string, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await tx.query(
+    `UPDATE customers SET customer_uid = NULL, customer_code = NULL, identifier_id = NULL, mobile_device_id = NULL, application_id = NULL
+      WHERE workspace_id = $1 AND customer_key IN (SELECT json_array_elements_text($2::json))`,
+    [workspaceId, JSON.stringify(keys)],
+  );
+}

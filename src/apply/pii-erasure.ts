@@ -1,16 +1,23 @@
 import { ERASED_PAYLOAD_KEY, erasedPayload } from '../events/erased-payload.ts';
+import type { CanonicalEvent } from '../events/canonical.ts';
 import type { Queryable } from '../store/db.ts';
 import type { TableWrite } from './combined-writes.ts';
+import { clearSourceIds, findMergeTargets, keysMergedInto } from './customers-table.ts';
 import type { ErasureRow } from './detail-rows.ts';
+import { readFailuresNaming, replaceFailedEvents } from './projection-queue-table.ts';
+import { keysNamedBy, withoutErasedPersonalData } from './redact-failed-event.ts';
 
 /**
  * Erasing a customer's personal data: everything that identifies them goes
  * (fields and their history, identifiers, cards, phone and e-mail
  * attributes, channel accounts, identity links, what triggered their points
  * contributions, and the payloads of every logged event that mentions
- * them); what stays is a tombstone, the profile key with its first and last
+ * them, events that failed to project keep only what is not personal);
+ * what stays is a tombstone, the profile key with its first and last
  * event times, group memberships and points, so that later events for the
  * key are recognised (reduceDetails) and stored without personal data.
+ * Profiles merged into an erased one are the same person under an older
+ * key: what stayed under that key (history, logged events) goes too.
  */
 
 /** Which of these keys belong to customers erased before. */
@@ -34,12 +41,12 @@ const PERSONAL_TABLES: ReadonlyArray<[table: string, column: string]> = [
   ['attribute_changes', 'customer_key'],
   ['identity_links', 'key_a'],
   ['identity_links', 'key_b'],
-  ['projection_failures', 'customer_key'],
 ];
 
 export async function eraseCustomers(tx: Queryable, workspaceId: string, rows: readonly ErasureRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const keys = JSON.stringify(rows.map((r) => r.customer_key));
+  const erased = [...rows.map((r) => r.customer_key), ...(await keysMergedInto(tx, workspaceId, rows.map((r) => r.customer_key)))];
+  const keys = JSON.stringify(erased);
   const inKeys = (column: string) => `workspace_id = $1 AND ${column} IN (SELECT json_array_elements_text($2::json))`;
   for (const [table, column] of PERSONAL_TABLES) await tx.query(`DELETE FROM ${table} WHERE ${inKeys(column)}`, [workspaceId, keys]);
   await tx.query(
@@ -49,6 +56,7 @@ export async function eraseCustomers(tx: Queryable, workspaceId: string, rows: r
     [workspaceId, keys],
   );
   await tx.query(`DELETE FROM cards WHERE ${inKeys('customer_key')}`, [workspaceId, keys]);
+  await clearSourceIds(tx, workspaceId, erased);
   await tx.query(
     `INSERT INTO erased_customers (workspace_id, customer_key, erased_at, event_seq)
      SELECT $1, r.customer_key, r.erased_at, r.event_seq
@@ -65,6 +73,34 @@ export async function eraseCustomers(tx: Queryable, workspaceId: string, rows: r
                          WHERE workspace_id = $1 AND customer_key IN (SELECT json_array_elements_text($2::json))))`,
     [workspaceId, keys, JSON.stringify(erasedPayload())],
   );
+  await redactFailures(tx, workspaceId, erased);
+}
+
+/**
+ * Failed events addressed to or naming these (erased) customers keep no
+ * personal data of theirs, and nor do their payloads in the log: a failed
+ * event was never projected, so no event_subjects row leads the erasure of
+ * a member it names to its payload.
+ */
+async function redactFailures(tx: Queryable, workspaceId: string, erasedKeys: readonly string[]): Promise<void> {
+  const failures = await readFailuresNaming(tx, workspaceId, erasedKeys);
+  if (failures.length === 0) return;
+  const erased = new Set(erasedKeys);
+  await replaceFailedEvents(tx, workspaceId, failures.map(({ seq, event }) => ({ seq, event: withoutErasedPersonalData(event, erased) })));
+  await scrubPayloads(tx, workspaceId, failures.map((f) => f.seq));
+}
+
+/**
+ * Run where a failure is recorded, under the apply lock: an event naming a
+ * customer erased before it failed (a late delivery) is kept without their
+ * personal data, as the erasure would have left it.
+ */
+export async function redactFailureOfErased(tx: Queryable, workspaceId: string, event: CanonicalEvent): Promise<void> {
+  const named = keysNamedBy(event);
+  const targets = await findMergeTargets(tx, workspaceId, named);
+  const erased = await findErased(tx, workspaceId, [...new Set([...named, ...targets.values()])]);
+  const erasedNamed = named.filter((key) => erased.has(key) || erased.has(targets.get(key) ?? key));
+  await redactFailures(tx, workspaceId, erasedNamed);
 }
 
 /**

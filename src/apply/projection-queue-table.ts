@@ -68,6 +68,32 @@ export async function recordProjectionFailure(tx: Queryable, workspaceId: string
   );
 }
 
+/** Failed events addressed to one of these keys or naming one as a group member. */
+export async function readFailuresNaming(tx: Queryable, workspaceId: string, keys: readonly string[]): Promise<QueuedEvent[]> {
+  if (keys.length === 0) return [];
+  const result = await tx.query<{ event_seq: number; event: CanonicalEvent }>(
+    `SELECT f.event_seq, f.event FROM projection_failures f
+      WHERE f.workspace_id = $1
+        AND (f.customer_key IN (SELECT json_array_elements_text($2::json))
+             OR EXISTS (SELECT 1 FROM json_array_elements(f.event -> 'change' -> 'members') AS m
+                         WHERE m -> 'customer' ->> 'key' IN (SELECT json_array_elements_text($2::json))))
+      ORDER BY f.event_seq`,
+    [workspaceId, JSON.stringify(keys)],
+  );
+  return result.rows.map((r) => ({ seq: Number(r.event_seq), event: r.event }));
+}
+
+/** Replaces the stored events of these failures (their reason and time stay). */
+export async function replaceFailedEvents(tx: Queryable, workspaceId: string, failures: readonly QueuedEvent[]): Promise<void> {
+  if (failures.length === 0) return;
+  await tx.query(
+    `UPDATE projection_failures f SET event = r.event
+       FROM json_to_recordset($2::json) AS r(seq bigint, event json)
+      WHERE f.workspace_id = $1 AND f.event_seq = r.seq`,
+    [workspaceId, JSON.stringify(failures)],
+  );
+}
+
 export interface ProjectionFailure {
   workspaceId: string;
   seq: number;
