@@ -159,6 +159,14 @@ test('date-times: the offsets the seed writes, and impossible dates refused', ()
   assert.equal(parseDateTime('2015-01-01T25:00:00Z'), null);
 });
 
+test('date-times: years below 100 are those years (not 19xx), from year 1 on', () => {
+  assert.equal(parseDateTime('0050-03-01T10:00:00Z'), '0050-03-01T10:00:00.000Z');
+  assert.equal(parseDateTime('0099-12-31'), '0099-12-31T00:00:00.000Z');
+  assert.equal(parseDateTime('0001-01-01T03:00:00+03:00'), '0001-01-01T00:00:00.000Z');
+  assert.equal(parseDateTime('0001-01-01T02:59:59+03:00'), null);
+  assert.equal(parseDateTime('0000-06-01T00:00:00Z'), null);
+});
+
 test('date-times: offsets no zone has, and times beyond year 9999 in UTC, are refused at once (they would fail the whole command later)', () => {
   assert.equal(parseDateTime('2019-02-28T10:00:00+25:00'), null);
   assert.equal(parseDateTime('2019-02-28T10:00:00+03:99'), null);

@@ -1,3 +1,4 @@
+import { isoInstant } from '../events/iso-time.ts';
 import { isStorableText } from '../events/storable-json.ts';
 import type { BonusError } from './command-types.ts';
 
@@ -159,24 +160,17 @@ export function readDateTime(fields: Fields, name: string, errors: FieldErrors):
 
 /**
  * ISO 8601 as the seed writes it: `Z`, `+03`, `+0300` or `+03:00` offsets
- * (none means UTC), optional seconds and fraction, or a bare date.
+ * (none means UTC), optional seconds and fraction, or a bare date. Stricter
+ * than isoInstant in two ways the seed asks for (an offset only after a time,
+ * at most ±14:00); the calendar and the year bounds are isoInstant's.
  */
 export function parseDateTime(text: string): string | null {
   const m = DATE_TIME.exec(text);
-  if (!m) return null;
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
-  const millis = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-  const check = new Date(utc);
-  const valid =
-    check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 && check.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
-  const offset = offsetMinutes(m[8]);
-  if (!valid || offset === null) return null;
-  const result = new Date(utc - offset * 60_000);
-  // PostgreSQL's timestamptz (and ISO text) end at year 9999: a time that
-  // crosses it in UTC would pass here and fail its whole command later.
-  if (result.getUTCFullYear() < 1 || result.getUTCFullYear() > 9999) return null;
-  return result.toISOString();
+  if (!m || offsetMinutes(m[8]) === null) return null;
+  // PostgreSQL's timestamptz (and ISO text) end at year 9999: isoInstant
+  // refuses a time that crosses it in UTC, which would pass here and fail its
+  // whole command later.
+  return isoInstant(text) ?? null;
 }
 
 /** Minutes east of UTC; null for an offset no zone has (beyond ±14:00, or 60 minutes and more). */

@@ -1,3 +1,4 @@
+import { isoInstant } from '../../events/iso-time.ts';
 import type { SourceRow } from './sql-source.ts';
 
 /**
@@ -9,9 +10,20 @@ import type { SourceRow } from './sql-source.ts';
 
 export function textOf(value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : dateText(value);
   const text = String(value).trim();
   return text === '' ? null : text;
+}
+
+/**
+ * A Date of year 0 (pg reads '0001-03-01 BC' so) is a real day that no
+ * timestamp column stores, not MySQL's zero date: toISOString would write it
+ * "0000-03-01…", which reads as "no date". ISO's expanded year (as
+ * toISOString writes years past 9999) makes it a rejected row instead.
+ */
+function dateText(date: Date): string {
+  const iso = date.toISOString();
+  return date.getUTCFullYear() === 0 ? `+00${iso}` : iso;
 }
 
 /** A decimal number, or null for an empty cell; `undefined` when the cell holds something that is not a number. */
@@ -44,26 +56,25 @@ export function columnWithNul(row: SourceRow): string | undefined {
   return Object.keys(row).find((column) => typeof row[column] === 'string' && (row[column] as string).includes('\u0000'));
 }
 
-const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /**
  * A date as YYYY-MM-DD (dateOnly) or an instant as ISO time (UTC when the
- * source gives no zone; a plain date stays a plain date). Anything else is
- * null: a wrong date in a profile is worse than a reported row.
+ * source gives no zone; a plain date stays a plain date), years 1 to 9999.
+ * Anything else is null: a wrong date in a profile is worse than a reported row.
  */
 export function normaliseDate(text: string, dateOnly: boolean): string | null {
-  const plain = DATE_ONLY.exec(text);
-  if (plain) return isRealDate(+plain[1]!, +plain[2]!, +plain[3]!) ? text : null;
+  if (DATE_ONLY.test(text)) return isStorableDay(text) ? text : null;
   const stamped = DATE_TIME.exec(text);
   if (!stamped) return null;
-  const [y, m, d] = stamped[1]!.split('-').map(Number) as [number, number, number];
-  if (!isRealDate(y, m, d)) return null;
-  if (dateOnly) return stamped[1]!;
-  const zone = stamped[3] ? (stamped[3].length === 3 ? `${stamped[3]}:00` : stamped[3]) : 'Z';
-  const time = Date.parse(`${stamped[1]}T${stamped[2]}${zone}`);
-  return Number.isNaN(time) ? null : new Date(time).toISOString();
+  // A birth date is the day as written: an offset must not move it to another day.
+  if (dateOnly) return isStorableDay(stamped[1]!) ? stamped[1]! : null;
+  return isoInstant(text) ?? null;
 }
+
+/** A day the calendar has, in years 1 to 9999 (what PostgreSQL and ISO text hold). */
+const isStorableDay = (day: string): boolean => isoInstant(day) !== undefined;
 
 /**
  * MySQL's way of writing "no date": the zero date (0000-00-00, with or
@@ -87,9 +98,4 @@ export function instantOf(value: unknown): string | null | undefined {
   const normal = normaliseDate(text, false);
   if (normal === null) return undefined;
   return normal.length === 10 ? `${normal}T00:00:00.000Z` : normal;
-}
-
-function isRealDate(y: number, m: number, d: number): boolean {
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
