@@ -195,6 +195,21 @@ test('FAQ 6: "execute the set of commands getBonusOperationExt … limited by th
   );
 });
 
+test('balances and totals past 1e11 keep their last decimal: the ledger is numeric, and the answers are not rounded to doubles', async () => {
+  const id = freshId();
+  const sum = '599999999999.0003';
+  // The nearest double prints as 599999999999.0002: without that, this test could not fail.
+  assert.notEqual(String(Number(sum)), sum);
+  const items = Array.from({ length: 599 }, () => item({ uniqId: id, amount: '999999999.9999' }));
+  await api.addAndSettle([...items, item({ uniqId: id, amount: 999999999.0602 })]);
+  assert.match((await api.account(id)).text, new RegExp(`"balance":${sum}[,}]`));
+  assert.match((await api.authorise(id)).text, new RegExp(`"balance":${sum}[,}]`));
+  const operations = await api.operations({ uniqId: id, operationTypes: ['Accrual of bonuses'], limit: 2 });
+  assert.match(operations.text, new RegExp(`"total":\\{"count":600,"amount":${sum}\\}`));
+  // each operation's amount still reads as the number sent
+  assert.deepEqual(operations.body.operations.map((o: { amount: number }) => o.amount), [999999999.9999, 999999999.9999]);
+});
+
 test('FAQ 7: "Will a new customer be created if a not unique email address is passed …? No, it will not be created. Points will be accrued to the customer whom email address will be found."', async () => {
   const [owner, newcomer] = [freshId(), freshId()];
   const email = `${owner}@mail.ru`;

@@ -4,6 +4,7 @@ import { bonusAccountEvents } from './bonus-account-events.ts';
 import type { Store } from '../store/db.ts';
 import { activateIfNew, readBonusCustomer } from './bonus-customers-table.ts';
 import type { CustomerStatus } from './command-types.ts';
+import type { ExactDecimal } from './decimal-units.ts';
 import { showMessages, type ShownMessage } from './messages-table.ts';
 
 export interface Authorisation {
@@ -11,7 +12,7 @@ export interface Authorisation {
   status: CustomerStatus;
   /** This authorisation turned a New customer Active. */
   activated: boolean;
-  balance: number;
+  balance: ExactDecimal;
   messages: ShownMessage[];
 }
 

@@ -2,6 +2,7 @@ import { normaliseEmail } from '../apply/reduce-segment.ts';
 import { isoOrNull } from '../events/event-log.ts';
 import type { Queryable } from '../store/db.ts';
 import type { CustomerStatus } from './command-types.ts';
+import { ExactDecimal } from './decimal-units.ts';
 import type { BatchPlan, CustomerState } from './plan-batch.ts';
 
 /** All SQL over `bonus_customers`, and the bonus customers' rows in the shared `customers` table. */
@@ -95,7 +96,7 @@ export interface BonusCustomerRow {
   phone: string | null;
   email: string | null;
   status: CustomerStatus;
-  balance: number;
+  balance: ExactDecimal;
   createdAt: string;
   activatedAt: string | null;
   blockedAt: string | null;
@@ -115,7 +116,7 @@ export async function readBonusCustomer(db: Queryable, workspaceId: string, uniq
     phone: (r.phone as string | null) ?? null,
     email: (r.email as string | null) ?? null,
     status: r.status as CustomerStatus,
-    balance: Number(r.balance),
+    balance: new ExactDecimal(String(r.balance)),
     createdAt: isoOrNull(r.created_at) ?? '',
     activatedAt: isoOrNull(r.activated_at),
     blockedAt: isoOrNull(r.blocked_at),

@@ -1,6 +1,7 @@
 import { isoOrNull } from '../events/event-log.ts';
 import type { Queryable } from '../store/db.ts';
 import { OPERATION_KINDS } from './command-schemas.ts';
+import { ExactDecimal } from './decimal-units.ts';
 import type { PlannedAccrual } from './plan-batch.ts';
 
 /**
@@ -66,14 +67,14 @@ export interface OperationView {
   requestedLogin: string;
   type: string;
   typeName: string;
-  amount: number;
+  amount: ExactDecimal;
   date: string;
   info: string | null;
   eventId: string | null;
   eventDate: string | null;
   eventType: string | null;
   operationType: string | null;
-  operationAmount: number | null;
+  operationAmount: ExactDecimal | null;
   merchantName: string | null;
   bankProduct: string | null;
   mcc: string | null;
@@ -112,14 +113,14 @@ export async function listOperations(db: Queryable, workspaceId: string, filter:
     requestedLogin: String(r.requested_uniq_id),
     type: String(r.kind),
     typeName: OPERATION_KINDS[r.kind as keyof typeof OPERATION_KINDS] ?? String(r.kind),
-    amount: Number(r.amount),
+    amount: new ExactDecimal(String(r.amount)),
     date: isoOrNull(r.created_at) ?? '',
     info: (r.info as string | null) ?? null,
     eventId: (r.event_id as string | null) ?? null,
     eventDate: isoOrNull(r.event_date),
     eventType: (r.event_type as string | null) ?? null,
     operationType: (r.operation_type as string | null) ?? null,
-    operationAmount: r.operation_amount === null ? null : Number(r.operation_amount),
+    operationAmount: r.operation_amount === null ? null : new ExactDecimal(String(r.operation_amount)),
     merchantName: (r.merchant_name as string | null) ?? null,
     bankProduct: (r.bank_product as string | null) ?? null,
     mcc: (r.mcc as string | null) ?? null,
@@ -129,11 +130,11 @@ export async function listOperations(db: Queryable, workspaceId: string, filter:
 }
 
 /** Count and sum over the whole filter (FAQ 6: compare with what was sent). */
-export async function totalOperations(db: Queryable, workspaceId: string, filter: OperationFilter): Promise<{ count: number; amount: number }> {
-  const result = await db.query<{ count: number; amount: string | null }>(
-    `SELECT count(*)::int AS count, sum(amount)::text AS amount FROM bonus_operations WHERE ${FILTER}`,
+export async function totalOperations(db: Queryable, workspaceId: string, filter: OperationFilter): Promise<{ count: number; amount: ExactDecimal }> {
+  const result = await db.query<{ count: number; amount: string }>(
+    `SELECT count(*)::int AS count, COALESCE(sum(amount), 0)::text AS amount FROM bonus_operations WHERE ${FILTER}`,
     filterParams(workspaceId, filter),
   );
   const row = result.rows[0];
-  return { count: Number(row?.count ?? 0), amount: Number(row?.amount ?? 0) };
+  return { count: Number(row?.count ?? 0), amount: new ExactDecimal(row?.amount ?? '0') };
 }

@@ -1,5 +1,6 @@
 import type { Queryable } from '../store/db.ts';
 import { BONUS_SOURCE, readBonusCustomer, type BonusCustomerRow } from './bonus-customers-table.ts';
+import type { ExactDecimal } from './decimal-units.ts';
 import { countMessagesToShow } from './messages-table.ts';
 
 /** The read side of a bonus account: the balance read and the `bonus` section of the customer profile. */
@@ -8,7 +9,7 @@ export interface BonusAccountView {
   login: string;
   status: BonusCustomerRow['status'];
   /** The sum of the customer's ledger operations. */
-  balance: number;
+  balance: ExactDecimal;
   phone: string | null;
   email: string | null;
   createdAt: string;

@@ -1,5 +1,6 @@
 import type { Queryable } from '../store/db.ts';
 import { findBonusCustomers } from './bonus-customers-table.ts';
+import type { ExactDecimal } from './decimal-units.ts';
 import { listOperations, totalOperations, type OperationView } from './ledger-table.ts';
 import type { OperationQuery } from './validate-command.ts';
 
@@ -12,7 +13,7 @@ export async function readOperations(
   db: Queryable,
   workspaceId: string,
   query: OperationQuery,
-): Promise<{ operations: OperationView[]; total: { count: number; amount: number }; nextAfterId: number | null }> {
+): Promise<{ operations: OperationView[]; total: { count: number; amount: ExactDecimal }; nextAfterId: number | null }> {
   const uniqIds = await customersOf(db, workspaceId, query.customer);
   const filter = { uniqIds, kinds: query.kinds, from: query.from, to: query.to };
   const [operations, total] = await Promise.all([

@@ -6,14 +6,15 @@ import { waitFor } from './wait-for.ts';
 
 /** A client of the bonus endpoints for tests: `url` and `apiKey` of a running service. */
 export function bonusClient(url: string, apiKey: string) {
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown, key = apiKey): Promise<{ status: number; body: any }> {
+  /** `text` is the answer as sent: JSON.parse reads numbers as doubles, which hold no more than 15 to 17 digits. */
+  async function call(method: 'GET' | 'POST', path: string, body?: unknown, key = apiKey): Promise<{ status: number; body: any; text: string }> {
     const response = await fetch(`${url}${path}`, {
       method,
       headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null };
+    return { status: response.status, body: text ? JSON.parse(text) : null, text };
   }
   const client = {
     call,

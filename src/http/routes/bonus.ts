@@ -16,10 +16,13 @@ import { readOperations } from '../../bonus/read-operations.ts';
 import { validateCommand } from '../../bonus/validate-command.ts';
 import type { Store } from '../../store/db.ts';
 import { bodyText } from '../body-text.ts';
+import { writeExactJson } from '../exact-json.ts';
 
 const security = [{ apiKey: [] }];
 const UniqIdParams = Type.Object({ uniqId: Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000]+$', description: 'The customer\'s uniqId (login)' }) });
 const HouseError = Type.Object({ error: Type.String(), message: Type.String() });
+// Balances and totals are written with every digit the ledger has (exact-json.ts), not as doubles.
+const exactDecimals = () => writeExactJson;
 const customerNotFound = (uniqId: string) => ({ error: 'customer_not_found', message: `no bonus customer ${uniqId} in this workspace` });
 
 /**
@@ -42,6 +45,7 @@ export function registerBonusRoutes(app: FastifyInstance, deps: { store: Store }
         bodyLimit: COMMAND_BODY_LIMIT,
         // The schema documents the body; validation is validateCommand's (per item, not all-or-nothing).
         validatorCompiler: () => () => true,
+        serializerCompiler: exactDecimals,
         schema: {
           tags: ['bonus'],
           summary:
@@ -94,6 +98,7 @@ export function registerBonusRoutes(app: FastifyInstance, deps: { store: Store }
           response: { 200: BonusCustomerSchema, 404: HouseError },
           security,
         },
+        serializerCompiler: exactDecimals,
       },
       async (request, reply) => {
         const { uniqId } = request.params as { uniqId: string };
@@ -113,6 +118,7 @@ export function registerBonusRoutes(app: FastifyInstance, deps: { store: Store }
           response: { 200: AuthorisationAnswer, 403: HouseError, 404: HouseError },
           security,
         },
+        serializerCompiler: exactDecimals,
       },
       async (request, reply) => {
         const { uniqId } = request.params as { uniqId: string };
