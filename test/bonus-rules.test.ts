@@ -204,6 +204,7 @@ test('balances and totals past 1e11 keep their last decimal: the ledger is numer
   await api.addAndSettle([...items, item({ uniqId: id, amount: 999999999.0602 })]);
   assert.match((await api.account(id)).text, new RegExp(`"balance":${sum}[,}]`));
   assert.match((await api.authorise(id)).text, new RegExp(`"balance":${sum}[,}]`));
+  assert.match((await t.get(`/v1/customers/bonus:${id}`)).text, new RegExp(`"balance":${sum}[,}]`), 'the profile shows the same balance');
   const operations = await api.operations({ uniqId: id, operationTypes: ['Accrual of bonuses'], limit: 2 });
   assert.match(operations.text, new RegExp(`"total":\\{"count":600,"amount":${sum}\\}`));
   // each operation's amount still reads as the number sent

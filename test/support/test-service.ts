@@ -15,7 +15,7 @@ export interface TestService {
   apiKey: string;
   publisher: LoymaxPublisher;
   /** GET a path of the HTTP API with the workspace key; returns status and JSON body. */
-  get(path: string, key?: string): Promise<{ status: number; body: any }>;
+  get(path: string, key?: string): Promise<{ status: number; body: any; text: string }>;
   close(): Promise<void>;
 }
 
@@ -59,7 +59,7 @@ export async function startTestService(overrides: Partial<Config> = {}): Promise
     async get(path, apiKey = key) {
       const response = await fetch(`${service.url}${path}`, { headers: { authorization: `Bearer ${apiKey}` } });
       const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : null };
+      return { status: response.status, body: text ? JSON.parse(text) : null, text };
     },
     async close() {
       await publisher.close().catch(() => {});

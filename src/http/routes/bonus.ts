@@ -45,7 +45,6 @@ export function registerBonusRoutes(app: FastifyInstance, deps: { store: Store }
         bodyLimit: COMMAND_BODY_LIMIT,
         // The schema documents the body; validation is validateCommand's (per item, not all-or-nothing).
         validatorCompiler: () => () => true,
-        serializerCompiler: exactDecimals,
         schema: {
           tags: ['bonus'],
           summary:
@@ -62,6 +61,8 @@ export function registerBonusRoutes(app: FastifyInstance, deps: { store: Store }
         if (!command.ok) return reply.code(400).send({ status: 'Failure', error: command.error, results: [] });
         const valid = command.value;
         if (valid.typeOfCommand === 'getBonusOperationExt') {
+          // Only this answer carries ledger decimals; the others keep the schema's compiled serializer.
+          reply.serializer(writeExactJson);
           return { status: 'Success', error: null, ...(await readOperations(store, request.workspaceId, valid.query)) };
         }
         const accepted = await acceptCommand(store, request.workspaceId, valid);

@@ -7,6 +7,7 @@ import { registerCustomerLinkRoutes } from './customer-links.ts';
 import { readPurchases, readUnlinkedRefunds } from '../../profiles/read-purchases.ts';
 import { customerKeyOf, resolveCustomer } from '../../profiles/resolve-customer.ts';
 import type { Store } from '../../store/db.ts';
+import { writeExactJson } from '../exact-json.ts';
 
 const CustomerParams = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 300, description: 'Profile id `source:customerId` (e.g. `loymax:121`); a bare customerId means a Loymax one' }),
@@ -50,6 +51,8 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: { store: Stor
       const customer = await resolveCustomer(db, request.workspaceId, customerKeyOf(id));
       const profile = customer && (await readProfile(db, request.workspaceId, customer));
       if (!profile) return reply.code(404).send(notFound(id));
+      // the bonus balance is written with every digit the ledger has
+      reply.serializer(writeExactJson);
       return profile;
     },
   );
@@ -83,6 +86,7 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: { store: Stor
         const profile = customer && (await readProfile(db, request.workspaceId, customer));
         if (profile) profiles.push(profile);
       }
+      reply.serializer(writeExactJson);
       return { customers: profiles };
     },
   );
