@@ -59,17 +59,17 @@ test('the job\'s dialect decides, not the URL\'s scheme; a source that is not a 
   }
 });
 
-test('the check resolves the host once and hands the run the address it approved; a name also naming the store is refused', async () => {
+test('the check resolves the host once and hands the run every address it approved; a name also naming the store is refused', async () => {
   const answers = (addresses: string[]) => ({ ...open, resolve: async () => addresses });
   const approved = async (url: string, rule: ApiJobHostRule) => {
     const checked = await checkApiJobHost(sourceOf(url), rule);
     assert.ok(checked.ok, !checked.ok ? checked.error : '');
-    return checked.value.address;
+    return checked.value.addresses;
   };
-  assert.equal(await approved('postgres://reader@crm.shop.example/crm', answers(['203.0.113.7', '203.0.113.8'])), '203.0.113.7');
-  assert.equal(await approved('mssql://reader:pw@crm.shop.example/crm', answers(['::ffff:203.0.113.7'])), '203.0.113.7');
-  assert.equal(await approved('postgres://reader@[::ffff:7f00:1]:5433/crm', open), '127.0.0.1', 'an address is its own answer');
-  assert.equal(await approved('postgres://reader@crm.shop.example/crm', { ...open, resolve: () => Promise.reject(new Error('ENOTFOUND')) }), null);
+  assert.deepEqual(await approved('postgres://reader@crm.shop.example/crm', answers(['203.0.113.7', '2001:db8::7', '203.0.113.8'])), ['203.0.113.7', '2001:db8::7', '203.0.113.8'], 'all, in the resolver\'s order');
+  assert.deepEqual(await approved('mssql://reader:pw@crm.shop.example/crm', answers(['::ffff:203.0.113.7'])), ['203.0.113.7']);
+  assert.deepEqual(await approved('postgres://reader@[::ffff:7f00:1]:5433/crm', open), ['127.0.0.1'], 'an address is its own answer');
+  assert.deepEqual(await approved('postgres://reader@crm.shop.example/crm', { ...open, resolve: () => Promise.reject(new Error('ENOTFOUND')) }), []);
   // A public address first and the store's server second: the driver could pick either.
   assert.match(await problem('postgres://reader@crm.shop.example:5432/crm', answers(['203.0.113.7', '127.0.0.1'])), /own database server/);
   // pg decodes the host: this one is a socket directory.

@@ -22,12 +22,12 @@ export interface ApiJobHostRule {
 }
 
 /**
- * The address an API job's run connects to: the one the check approved.
- * Null when the name resolves to nothing now (a job may be saved before its
- * name exists; it cannot run then).
+ * The addresses an API job's run may connect to: those the check approved,
+ * in the resolver's order. Empty when the name resolves to nothing now (a
+ * job may be saved before its name exists; it cannot run then).
  */
 export interface ApprovedHost {
-  address: string | null;
+  addresses: readonly string[];
 }
 
 export function parseAllowedHosts(list: string | undefined): string[] {
@@ -60,13 +60,14 @@ export async function apiJobHostProblem(job: { dialect: SqlDialect; url: string 
 }
 
 /**
- * apiJobHostProblem, with the address it approved. The name is resolved
- * once, here, and the run connects to that address (openSqlSource's
- * `address`): a driver resolving the name again could get another answer
+ * apiJobHostProblem, with the addresses it approved. The name is resolved
+ * once, here, and the run connects only to those addresses (openSqlSource's
+ * `addresses`): a driver resolving the name again could get another answer
  * (DNS rebinding: a public address for the check, 127.0.0.1 for the
  * driver). A name with several addresses is refused if any of them is
  * forbidden (it names the store's server among others: no reason to trust
- * its other answers), and the run connects to the first one.
+ * its other answers); otherwise all are approved, so a dead first one does
+ * not fail the run.
  */
 export async function checkApiJobHost(job: { dialect: SqlDialect; url: string }, rule: ApiJobHostRule): Promise<Result<ApprovedHost, string>> {
   const sourceUrl = job.url;
@@ -97,7 +98,7 @@ export async function checkApiJobHost(job: { dialect: SqlDialect; url: string },
   }
   const resolve = rule.resolve ?? systemResolve;
   const addresses = await addressesOf(host.replace(/^\[|\]$/g, ''), resolve);
-  const approved = ok({ address: addresses[0] ?? null });
+  const approved = ok({ addresses });
   if (!rule.storeUrl || dialect !== 'postgres') return approved; // the store speaks only PostgreSQL
   const source = postgresTarget(sourceUrl);
   const store = postgresTarget(rule.storeUrl);

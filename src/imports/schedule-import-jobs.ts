@@ -13,13 +13,13 @@ import { runImportJob, type ImportDeps } from './run-import-job.ts';
 export interface ImportSchedulerDeps {
   store: Store;
   log: Logger;
-  /** With `address`, the source connects there, not where its host name resolves then (an API job's approved address). */
-  openSource: (config: SqlSourceConfig, address?: string) => SqlSource;
+  /** With `addresses`, the source connects only there, not where its host name resolves then (an API job's approved addresses). */
+  openSource: (config: SqlSourceConfig, addresses?: readonly string[]) => SqlSource;
   /** How often the stored (API) jobs are re-read, for changes made through another process (default 30 s). */
   reloadEveryMs?: number;
   /**
    * A stored (API) job's check just before it runs (its host may resolve
-   * elsewhere than when it was saved): its problem, or the address its run
+   * elsewhere than when it was saved): its problem, or the addresses its run
    * connects to (checkApiJobHost).
    */
   checkStoredJob?: StoredJobCheck;
@@ -213,7 +213,7 @@ async function runOnce(job: ImportJob, runId: string, deps: ImportSchedulerDeps,
 }
 
 /**
- * A stored (API) job's source, opened by the run's preflight on the address
+ * A stored (API) job's source, opened by the run's preflight on the addresses
  * its host check approved: the name is resolved once, by the check, and
  * never again by the driver, which could get another answer (DNS rebinding).
  */
@@ -223,8 +223,8 @@ function openedByCheck(job: ImportJob, open: ImportSchedulerDeps['openSource'], 
     async preflight() {
       const checked = await check(job);
       if (!checked.ok) throw new Error(`refused before reading: ${checked.error}`);
-      if (checked.value.address === null) throw new Error('refused before reading: /source/url: its host name resolves to no address');
-      opened = open(job.source, checked.value.address);
+      if (checked.value.addresses.length === 0) throw new Error('refused before reading: /source/url: its host name resolves to no address');
+      opened = open(job.source, checked.value.addresses);
     },
     source: {
       dialect: job.source.dialect,

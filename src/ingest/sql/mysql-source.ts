@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import mysql, { type FieldPacket, type PoolOptions } from 'mysql2/promise';
 import type { SourceRow, SqlSource } from './sql-source.ts';
 import { socketPinnedTo } from './pinned-socket.ts';
@@ -38,9 +39,9 @@ export function shortestFloat32(value: number): number {
  * Dates and big numbers come back as text for the same reason as in
  * postgres-source.ts: the cursor must bind back to exactly what was read.
  */
-export function openMysqlSource(url: string, address?: string): SqlSource {
+export function openMysqlSource(url: string, addresses?: readonly string[]): SqlSource {
   const timeouts = takeTimeouts(url);
-  const pool = mysql.createPool(mysqlPoolOptions(url, address));
+  const pool = mysql.createPool(mysqlPoolOptions(url, addresses));
   // TIMESTAMP columns are shown in the session's zone: in a zone with
   // daylight saving, the hour repeated in autumn would give two instants one
   // text, and a cursor at it would lose or re-read rows. UTC has no such hour
@@ -66,15 +67,15 @@ export function openMysqlSource(url: string, address?: string): SqlSource {
 }
 
 /**
- * With `address`, every connection goes there. mysql2 takes its TLS server
- * name from `host` (and checks no identity at all for an IP), so the host
- * stays the URL's name and the address goes in by the socket.
+ * With `addresses`, every connection goes to one of them. mysql2 takes its
+ * TLS server name from `host` (and checks no identity at all for an IP), so
+ * the host stays the URL's name and the addresses go in by the socket.
  */
-export function mysqlPoolOptions(url: string, address?: string): PoolOptions {
+export function mysqlPoolOptions(url: string, addresses?: readonly string[]): PoolOptions {
   const timeouts = takeTimeouts(url);
   return {
     uri: timeouts.url,
-    ...(address !== undefined ? { stream: ({ config }: { config: { port: number; host: string } }) => socketPinnedTo(address).connect(config.port, config.host).setNoDelay(true) } : {}),
+    ...(addresses !== undefined ? { stream: ({ config }: MysqlStreamOptions) => pinnedMysqlSocket(addresses, config) } : {}),
     connectionLimit: 2,
     connectTimeout: timeouts.connectTimeoutMs,
     dateStrings: true,
@@ -82,4 +83,15 @@ export function mysqlPoolOptions(url: string, address?: string): PoolOptions {
     bigNumberStrings: true,
     decimalNumbers: false,
   };
+}
+
+interface MysqlStreamOptions {
+  config: { port: number; host: string; enableKeepAlive: boolean; keepAliveInitialDelay?: number };
+}
+
+// mysql2 sets keep-alive and TCP_NODELAY only on the sockets it opens itself, not on a given `stream`.
+function pinnedMysqlSocket(addresses: readonly string[], config: MysqlStreamOptions['config']): Socket {
+  const socket = socketPinnedTo(addresses);
+  if (config.enableKeepAlive) socket.once('connect', () => socket.setKeepAlive(true, config.keepAliveInitialDelay));
+  return socket.connect(config.port, config.host).setNoDelay(true);
 }

@@ -20,6 +20,13 @@ test('each dialect opens its own connector, lazily: nothing connects before the 
   }
 });
 
+test('an empty list of approved addresses is refused, never read as "connect by name"', () => {
+  for (const dialect of ['postgres', 'mysql', 'mssql', 'oracle'] as const) {
+    const url = `${dialect}://reader:pw@db.shop.example:1/CRM`;
+    assert.throws(() => openSqlSource({ name: 'shop', dialect, url }, []), (error: unknown) => error instanceof SourceUrlError && /no approved address/.test(error.message));
+  }
+});
+
 test('an MS SQL Server or Oracle URL the connector cannot use is refused by name, without the password', () => {
   for (const [dialect, url] of [['mssql', 'mssql://reader:Hunter2Secret@db/crm?encrypt=maybe'], ['oracle', 'oracle://reader:Hunter2Secret@db']] as const) {
     assert.throws(

@@ -10,24 +10,28 @@ import type { SqlDialect, SqlSource, SqlSourceConfig } from './sql-source.ts';
  * Server or Oracle URL it cannot use (parseImportJob refuses those first).
  * Those two drivers are loaded on the first read of such a source, not with
  * the service: together they weigh ~45 MB that most deployments never use.
- * With `address` (an API job's, approved by checkApiJobHost), the driver
- * connects to it and never resolves the URL's host name itself.
+ * With `addresses` (an API job's, approved by checkApiJobHost), the driver
+ * connects to them and never resolves the URL's host name itself: pg and
+ * mysql2 try each in turn, as they would the name's answers; the MS SQL
+ * Server and Oracle drivers take an address, not a list, and get the first.
  */
-export function openSqlSource(config: SqlSourceConfig, address?: string): SqlSource {
+export function openSqlSource(config: SqlSourceConfig, addresses?: readonly string[]): SqlSource {
+  // An empty list must not fall back to the name.
+  if (addresses?.length === 0) throw new SourceUrlError('source.url: its host name resolves to no approved address');
   switch (config.dialect) {
     case 'postgres':
-      return openPostgresSource(config.url, address);
+      return openPostgresSource(config.url, addresses);
     case 'mysql':
-      return openMysqlSource(config.url, address);
+      return openMysqlSource(config.url, addresses);
     case 'mssql': {
       const settings = parseMssqlUrl(config.url);
       if (!settings.ok) throw new SourceUrlError(`source.url: ${settings.error.join('; ')}`);
-      return loadedOnFirstRead('mssql', async () => (await import('./mssql-source.ts')).openMssqlSource(config.url, address));
+      return loadedOnFirstRead('mssql', async () => (await import('./mssql-source.ts')).openMssqlSource(config.url, addresses?.[0]));
     }
     case 'oracle': {
       const settings = parseOracleUrl(config.url);
       if (!settings.ok) throw new SourceUrlError(`source.url: ${settings.error.join('; ')}`);
-      return loadedOnFirstRead('oracle', async () => (await import('./oracle-source.ts')).openOracleSource(config.url, address));
+      return loadedOnFirstRead('oracle', async () => (await import('./oracle-source.ts')).openOracleSource(config.url, addresses?.[0]));
     }
   }
 }

@@ -14,11 +14,11 @@ const exactTypes = {
 
 /**
  * A PostgreSQL source: one small pool; each pack is one LIMITed query, within
- * the source's timeouts. With `address`, every connection goes there (the
- * host name is kept for TLS; see socketPinnedTo).
+ * the source's timeouts. With `addresses`, every connection goes to one of
+ * them (the host name is kept for TLS; see socketPinnedTo).
  */
-export function openPostgresSource(url: string, address?: string): SqlSource {
-  const pool = new pg.Pool(postgresPoolConfig(url, address));
+export function openPostgresSource(url: string, addresses?: readonly string[]): SqlSource {
+  const pool = new pg.Pool(postgresPoolConfig(url, addresses));
   // An idle client's error (server restart) must not crash the process; the next query reports it.
   pool.on('error', () => {});
   return {
@@ -31,12 +31,12 @@ export function openPostgresSource(url: string, address?: string): SqlSource {
   };
 }
 
-export function postgresPoolConfig(url: string, address?: string): pg.PoolConfig {
+export function postgresPoolConfig(url: string, addresses?: readonly string[]): pg.PoolConfig {
   const timeouts = takeTimeouts(url);
   return {
     connectionString: timeouts.url,
-    // The URL's host wins over a `host` given beside it (pg parses the URL last), so the address goes in by the socket.
-    ...(address !== undefined ? { stream: () => socketPinnedTo(address) } : {}),
+    // The URL's host wins over a `host` given beside it (pg parses the URL last), so the addresses go in by the socket.
+    ...(addresses !== undefined ? { stream: () => socketPinnedTo(addresses) } : {}),
     max: 2,
     types: exactTypes,
     connectionTimeoutMillis: timeouts.connectTimeoutMs,
