@@ -113,10 +113,37 @@ test("an event naming a customer erased before it failed is kept without their p
   } finally {
     await projection.stop();
   }
-  assert.deepEqual((await listProjectionFailures(store, 'default', 10)).map((f) => f.customerKey), ['capillary:505'], 'kept for a retry');
+  const failures = await listProjectionFailures(store, 'default', 10);
+  assert.deepEqual(failures.map((f) => f.customerKey), ['capillary:505'], 'kept for a retry');
+  assert.match(failures[0]!.error, /^invalid input syntax for type timestamp with time zone: "…"$/, 'the reason without the value it quoted');
   assert.doesNotMatch(await dumpAllTables(store), /7911505/, 'the phone is in neither the failures nor the log');
   const kept = await store.query<{ event: any }>("SELECT event FROM projection_failures WHERE customer_key = 'capillary:505'");
   assert.deepEqual(kept.rows[0]!.event.change.fields, [], 'nor the name');
+});
+
+test('malformed events that fail are recorded all the same; one whose redaction fails is kept as a stub of its seq, key and code', async () => {
+  // group events whose members an adapter bug left as no list, or as a list with a hole; neither can be projected
+  const noList = customerAdded('bp-7', 507);
+  const withHole = customerAdded('bp-8', 508);
+  await acceptEvents(store, 'default', [noList, withHole]);
+  const makeGroupEvent = (eventId: string, members: unknown) =>
+    store.query(
+      `UPDATE projection_queue SET event = jsonb_set(event::jsonb, '{change}', $2::jsonb)::json WHERE workspace_id = 'default' AND event ->> 'eventId' = $1`,
+      [eventId, JSON.stringify({ kind: 'groupChanged', action: 'memberAdded', group: { groupId: '9', name: null }, members })],
+    );
+  await makeGroupEvent(noList.eventId, { phone: '7911507' });
+  await makeGroupEvent(withHole.eventId, [null]);
+  const projection = startBackgroundProjection(store, { log: null, metrics: createMetrics() }, { pollMs: 60_000 });
+  try {
+    await waitFor('the queue projected', queueEmpty, 10_000, 20);
+  } finally {
+    await projection.stop();
+  }
+  const kept = await store.query<{ customer_key: string; event: any }>(
+    "SELECT customer_key, event FROM projection_failures WHERE customer_key IN ('capillary:507', 'capillary:508') ORDER BY event_seq",
+  );
+  assert.deepEqual(kept.rows.map((r) => [r.customer_key, r.event.change?.members]), [['capillary:507', { phone: '7911507' }], ['capillary:508', undefined]], 'no customer of the first is erased: kept whole');
+  assert.deepEqual(kept.rows[1]!.event, { eventCode: withHole.eventCode, customer: { key: 'capillary:508' }, notRedactable: true });
 });
 
 test('while the store is away the projection retries with backoff, and a stop does not wait for the backoff to end', async () => {

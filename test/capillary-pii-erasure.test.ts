@@ -79,7 +79,8 @@ const failedGroupEventNamingErika = async () => {
   assert.equal(event.customer.key, `capillary:${KID}`);
   await t.store.transaction(async (tx) => {
     const seq = (await appendEvents(tx, 'default', [event])).get(event.eventId)!;
-    await recordProjectionFailure(tx, 'default', { seq, event: { ...event, payload: null } }, 'simulated failure');
+    // PostgreSQL quotes the value it could not take in its message
+    await recordProjectionFailure(tx, 'default', { seq, event: { ...event, payload: null } }, 'invalid input syntax for type integer: "Erika"');
   });
 };
 

@@ -6,6 +6,7 @@ import { isTransientStoreError } from '../store/transient-errors.ts';
 import { projectAppended } from './apply-batch.ts';
 import { redactFailureOfErased } from './pii-erasure.ts';
 import { readQueued, recordProjectionFailure, removeQueued, workspacesWithQueuedEvents, type QueuedEvent } from './projection-queue-table.ts';
+import { failedEventStub, keysNamedBy, withoutQuotedValues } from './redact-failed-event.ts';
 import { lockWorkspaceForApply } from './workspace-lock.ts';
 
 /**
@@ -129,15 +130,31 @@ export function startBackgroundProjection(
         });
       } catch (error) {
         if (isTransientStoreError(error)) throw error;
-        await store.transaction(async (tx) => {
-          // under the apply lock, so an erasure projected meanwhile either sees this failure or is seen by it
-          await lockWorkspaceForApply(tx, workspaceId);
-          await recordProjectionFailure(tx, workspaceId, one, (error as Error).message);
-          await redactFailureOfErased(tx, workspaceId, one.event);
-        });
+        await recordFailure(workspaceId, one, (error as Error).message);
         deps.metrics.projectionFailures.inc(LABELS);
         deps.log?.error({ err: error, workspaceId, seq: one.seq, eventCode: one.event.eventCode }, 'an accepted event could not be projected; it is kept in projection_failures');
       }
+    }
+  }
+
+  async function recordFailure(workspaceId: string, one: QueuedEvent, reason: string): Promise<void> {
+    try {
+      await store.transaction(async (tx) => {
+        // under the apply lock, so an erasure projected meanwhile either sees this failure or is seen by it
+        await lockWorkspaceForApply(tx, workspaceId);
+        await recordProjectionFailure(tx, workspaceId, one, reason);
+        await redactFailureOfErased(tx, workspaceId, keysNamedBy(one.event));
+      });
+    } catch (error) {
+      if (isTransientStoreError(error)) throw error;
+      // The event is too malformed to redact: whom it names is unknown, so only its stub is kept (failedEventStub says why).
+      const stub = failedEventStub(String(one.event?.customer?.key), one.event);
+      await store.transaction(async (tx) => {
+        await lockWorkspaceForApply(tx, workspaceId);
+        await recordProjectionFailure(tx, workspaceId, { seq: one.seq, event: stub }, withoutQuotedValues(reason));
+        await redactFailureOfErased(tx, workspaceId, [stub.customer.key]); // its payload in the log, if it is an erased customer's
+      });
+      deps.log?.error({ err: error, workspaceId, seq: one.seq }, 'a failed event could not be redacted; only its stub is kept in projection_failures');
     }
   }
 

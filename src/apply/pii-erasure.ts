@@ -1,11 +1,10 @@
 import { ERASED_PAYLOAD_KEY, erasedPayload } from '../events/erased-payload.ts';
-import type { CanonicalEvent } from '../events/canonical.ts';
 import type { Queryable } from '../store/db.ts';
 import type { TableWrite } from './combined-writes.ts';
 import { clearSourceIds, findMergeTargets, keysMergedInto } from './customers-table.ts';
 import type { ErasureRow } from './detail-rows.ts';
 import { readFailuresNaming, replaceFailedEvents } from './projection-queue-table.ts';
-import { keysNamedBy, withoutErasedPersonalData } from './redact-failed-event.ts';
+import { redactedOrStub, withoutQuotedValues } from './redact-failed-event.ts';
 
 /**
  * Erasing a customer's personal data: everything that identifies them goes
@@ -78,25 +77,26 @@ export async function eraseCustomers(tx: Queryable, workspaceId: string, rows: r
 
 /**
  * Failed events addressed to or naming these (erased) customers keep no
- * personal data of theirs, and nor do their payloads in the log: a failed
- * event was never projected, so no event_subjects row leads the erasure of
- * a member it names to its payload.
+ * personal data of theirs (nor in the reason, which can quote a value), and
+ * nor do their payloads in the log: a failed event was never projected, so
+ * no event_subjects row leads the erasure of a member it names to its payload.
  */
 async function redactFailures(tx: Queryable, workspaceId: string, erasedKeys: readonly string[]): Promise<void> {
   const failures = await readFailuresNaming(tx, workspaceId, erasedKeys);
   if (failures.length === 0) return;
   const erased = new Set(erasedKeys);
-  await replaceFailedEvents(tx, workspaceId, failures.map(({ seq, event }) => ({ seq, event: withoutErasedPersonalData(event, erased) })));
+  const redacted = failures.map(({ seq, customerKey, event, error }) => ({ seq, event: redactedOrStub(customerKey, event, erased), error: withoutQuotedValues(error) }));
+  await replaceFailedEvents(tx, workspaceId, redacted);
   await scrubPayloads(tx, workspaceId, failures.map((f) => f.seq));
 }
 
 /**
- * Run where a failure is recorded, under the apply lock: an event naming a
- * customer erased before it failed (a late delivery) is kept without their
- * personal data, as the erasure would have left it.
+ * Run where a failure is recorded, under the apply lock, with the keys the
+ * event names (keysNamedBy): an event naming a customer erased before it
+ * failed (a late delivery) is kept without their personal data, as the
+ * erasure would have left it.
  */
-export async function redactFailureOfErased(tx: Queryable, workspaceId: string, event: CanonicalEvent): Promise<void> {
-  const named = keysNamedBy(event);
+export async function redactFailureOfErased(tx: Queryable, workspaceId: string, named: readonly string[]): Promise<void> {
   const targets = await findMergeTargets(tx, workspaceId, named);
   const erased = await findErased(tx, workspaceId, [...new Set([...named, ...targets.values()])]);
   const erasedNamed = named.filter((key) => erased.has(key) || erased.has(targets.get(key) ?? key));

@@ -59,7 +59,13 @@ export async function countQueued(db: Queryable, workspaceId: string): Promise<n
 }
 
 /** Moves an event that failed on its own from the queue to the failures, with the reason. */
-export async function recordProjectionFailure(tx: Queryable, workspaceId: string, queued: QueuedEvent, error: string): Promise<void> {
+export async function recordProjectionFailure(
+  tx: Queryable,
+  workspaceId: string,
+  // a canonical event, or the stub of one that could not be redacted (redact-failed-event.ts)
+  queued: { seq: number; event: CanonicalEvent | { customer: { key: string } } },
+  error: string,
+): Promise<void> {
   await tx.query(
     `WITH gone AS (DELETE FROM projection_queue WHERE workspace_id = $1 AND event_seq = $2)
      INSERT INTO projection_failures (workspace_id, event_seq, customer_key, event, error) VALUES ($1, $2, $3, $4::json, $5)
@@ -68,27 +74,42 @@ export async function recordProjectionFailure(tx: Queryable, workspaceId: string
   );
 }
 
-/** Failed events addressed to one of these keys or naming one as a group member. */
-export async function readFailuresNaming(tx: Queryable, workspaceId: string, keys: readonly string[]): Promise<QueuedEvent[]> {
+export interface StoredFailure {
+  seq: number;
+  customerKey: string;
+  /** As recorded: a canonical event, or the stub of one that could not be redacted (redact-failed-event.ts). */
+  event: CanonicalEvent;
+  error: string;
+}
+
+/** Failed events addressed to one of these keys, naming one as a group member, or merging into one. */
+export async function readFailuresNaming(tx: Queryable, workspaceId: string, keys: readonly string[]): Promise<StoredFailure[]> {
   if (keys.length === 0) return [];
-  const result = await tx.query<{ event_seq: number; event: CanonicalEvent }>(
-    `SELECT f.event_seq, f.event FROM projection_failures f
+  // json_array_elements raises on a non-array; one malformed failure must not stop every later erasure.
+  const result = await tx.query<{ event_seq: number; customer_key: string; event: CanonicalEvent; error: string }>(
+    `SELECT f.event_seq, f.customer_key, f.event, f.error FROM projection_failures f
       WHERE f.workspace_id = $1
         AND (f.customer_key IN (SELECT json_array_elements_text($2::json))
-             OR EXISTS (SELECT 1 FROM json_array_elements(f.event -> 'change' -> 'members') AS m
+             OR f.event -> 'change' -> 'into' ->> 'key' IN (SELECT json_array_elements_text($2::json))
+             OR EXISTS (SELECT 1 FROM json_array_elements(CASE WHEN json_typeof(f.event -> 'change' -> 'members') = 'array'
+                                                               THEN f.event -> 'change' -> 'members' ELSE '[]' END) AS m
                          WHERE m -> 'customer' ->> 'key' IN (SELECT json_array_elements_text($2::json))))
       ORDER BY f.event_seq`,
     [workspaceId, JSON.stringify(keys)],
   );
-  return result.rows.map((r) => ({ seq: Number(r.event_seq), event: r.event }));
+  return result.rows.map((r) => ({ seq: Number(r.event_seq), customerKey: r.customer_key, event: r.event, error: r.error }));
 }
 
-/** Replaces the stored events of these failures (their reason and time stay). */
-export async function replaceFailedEvents(tx: Queryable, workspaceId: string, failures: readonly QueuedEvent[]): Promise<void> {
+/** Replaces the stored events and reasons of these failures (their time stays). */
+export async function replaceFailedEvents(
+  tx: Queryable,
+  workspaceId: string,
+  failures: ReadonlyArray<{ seq: number; event: unknown; error: string }>,
+): Promise<void> {
   if (failures.length === 0) return;
   await tx.query(
-    `UPDATE projection_failures f SET event = r.event
-       FROM json_to_recordset($2::json) AS r(seq bigint, event json)
+    `UPDATE projection_failures f SET event = r.event, error = r.error
+       FROM json_to_recordset($2::json) AS r(seq bigint, event json, error text)
       WHERE f.workspace_id = $1 AND f.event_seq = r.seq`,
     [workspaceId, JSON.stringify(failures)],
   );
