@@ -41,6 +41,9 @@ test('an API job names its user and database, and uses no option that could poin
   }
   assert.match(await problem('mysql://reader@db.shop/crm?localInfile=true'), /localInfile not allowed/);
   assert.equal(await apiJobHostProblem(sourceOf('postgres://reader:pw@db.shop.example/crm?sslmode=require&queryTimeout=600000'), open), null);
+  // spelled as the drivers read them: pg ignores SSLMODE (no TLS), and a misspelled timeout would silently be the default
+  assert.match(await problem('postgres://reader:pw@db.shop.example/crm?SSLMODE=require'), /SSLMODE not allowed/);
+  assert.match(await problem('mysql://reader:pw@db.shop.example/crm?querytimeout=600000'), /querytimeout not allowed/);
 });
 
 test('with an allow-list, only its hosts', async () => {

@@ -37,10 +37,11 @@ export function parseAllowedHosts(list: string | undefined): string[] {
 // The URL options an API job may use. Anything else could name another
 // host, user or database than the URL shows, a file on smartcom's machine
 // (the pg driver reads sslkey/sslcert/sslrootcert files; mysql2 can load
-// local files), so only these are accepted (lower-cased).
+// local files), so only these are accepted, spelled exactly as the drivers read them
+// (`SSLMODE=require` would pass a case-blind check and be ignored by pg: no TLS).
 const ALLOWED_OPTIONS: Readonly<Record<string, ReadonlySet<string>>> = {
-  postgres: new Set(['sslmode', 'application_name', 'connecttimeout', 'querytimeout']),
-  mysql: new Set(['ssl', 'charset', 'connecttimeout', 'querytimeout']),
+  postgres: new Set(['sslmode', 'application_name', 'connectTimeout', 'queryTimeout']),
+  mysql: new Set(['ssl', 'charset', 'connectTimeout', 'queryTimeout']),
 };
 
 /**
@@ -88,7 +89,7 @@ export async function checkApiJobHost(job: { dialect: SqlDialect; url: string },
   // The job's dialect decides which driver reads the URL, whatever its scheme says (pg ignores the scheme).
   const dialect = job.dialect;
   const allowed = dialect === 'postgres' || dialect === 'mysql' ? ALLOWED_OPTIONS[dialect] : undefined; // MS SQL Server and Oracle URLs are smartcom's own form, every option checked (check-source-url.ts)
-  const refused = allowed ? optionNames.filter((name) => !allowed.has(name.toLowerCase())) : [];
+  const refused = allowed ? optionNames.filter((name) => !allowed.has(name)) : [];
   if (refused.length > 0) return fail(`/source/url: option(s) ${[...new Set(refused)].join(', ')} not allowed in a job defined over the API (allowed: ${[...allowed!].join(', ')})`);
   if (dialect === 'postgres' && (url.username === '' || url.pathname.replace(/^\//, '') === '')) {
     return fail('/source/url: a job defined over the API names its user and database in the URL (postgres://user:password@host/database)');

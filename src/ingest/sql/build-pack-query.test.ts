@@ -19,10 +19,10 @@ test('by date, every dialect binds the cursor pair and the tenant as parameters,
   const tenant = { column: 'tenant', value: 'acme' };
   const inner = 'SELECT id AS local_id, changed AS updated_at, tenant FROM customers WHERE changed >= ';
   const expected: Record<SqlDialect, string> = {
-    postgres: `SELECT * FROM (${inner}$1) smartcom_src WHERE (updated_at > $2 OR (updated_at = $3 AND local_id > $4)) AND tenant = $5 ORDER BY updated_at, local_id LIMIT 10000`,
-    mysql: `SELECT * FROM (${inner}?) smartcom_src WHERE (updated_at > ? OR (updated_at = ? AND local_id > ?)) AND tenant = ? ORDER BY updated_at, local_id LIMIT 10000`,
-    mssql: `SELECT * FROM (${inner}@p1) smartcom_src WHERE (updated_at > @p2 OR (updated_at = @p3 AND local_id > @p4)) AND tenant = @p5 ORDER BY updated_at, local_id OFFSET 0 ROWS FETCH NEXT 10000 ROWS ONLY`,
-    oracle: `SELECT * FROM (${inner}:1) smartcom_src WHERE (updated_at > :2 OR (updated_at = :3 AND local_id > :4)) AND tenant = :5 ORDER BY smartcom_src.updated_at, smartcom_src.local_id FETCH FIRST 10000 ROWS ONLY`,
+    postgres: `SELECT * FROM (${inner}$1\n) smartcom_src WHERE (updated_at > $2 OR (updated_at = $3 AND local_id > $4)) AND tenant = $5 ORDER BY updated_at, local_id LIMIT 10000`,
+    mysql: `SELECT * FROM (${inner}?\n) smartcom_src WHERE (updated_at > ? OR (updated_at = ? AND local_id > ?)) AND tenant = ? ORDER BY updated_at, local_id LIMIT 10000`,
+    mssql: `SELECT * FROM (${inner}@p1\n) smartcom_src WHERE (updated_at > @p2 OR (updated_at = @p3 AND local_id > @p4)) AND tenant = @p5 ORDER BY updated_at, local_id OFFSET 0 ROWS FETCH NEXT 10000 ROWS ONLY`,
+    oracle: `SELECT * FROM (${inner}:1\n) smartcom_src WHERE (updated_at > :2 OR (updated_at = :3 AND local_id > :4)) AND tenant = :5 ORDER BY smartcom_src.updated_at, smartcom_src.local_id FETCH FIRST 10000 ROWS ONLY`,
   };
   for (const dialect of ['postgres', 'mysql', 'mssql', 'oracle'] as const) {
     const built = buildPackQuery(spec(dialect, { tenant }), cursor, '1970-01-01');
@@ -35,7 +35,7 @@ test('by date, every dialect binds the cursor pair and the tenant as parameters,
 test('the first run binds startFrom and has no cursor condition; by id the cursor is one value', () => {
   const byId = spec('postgres', { query: 'SELECT customer_id AS local_id FROM customers WHERE customer_id > {$last_id}', mode: 'id', cursorColumn: 'local_id', packSize: 500 });
   assert.deepEqual(buildPackQuery(byId, null, '0'), {
-    sql: 'SELECT * FROM (SELECT customer_id AS local_id FROM customers WHERE customer_id > $1) smartcom_src ORDER BY local_id LIMIT 500',
+    sql: 'SELECT * FROM (SELECT customer_id AS local_id FROM customers WHERE customer_id > $1\n) smartcom_src ORDER BY local_id LIMIT 500',
     params: ['0'],
   });
   assert.deepEqual(buildPackQuery(byId, { value: '17', key: null }, '0').params, ['17', '17']);
@@ -70,10 +70,13 @@ test('the count of rows to read has the pack query\'s conditions and parameters,
 
 test("the seed's trailing semicolon is dropped, and a trailing line comment cannot swallow the wrapping", () => {
   const withSemicolon = spec('mysql', { query: 'SELECT customer_id AS local_id FROM customers WHERE customer_id > {$last_id};  \n', mode: 'id', cursorColumn: 'local_id', packSize: 10 });
-  assert.equal(buildPackQuery(withSemicolon, null, '0').sql, 'SELECT * FROM (SELECT customer_id AS local_id FROM customers WHERE customer_id > ?) smartcom_src ORDER BY local_id LIMIT 10');
+  assert.equal(buildPackQuery(withSemicolon, null, '0').sql, 'SELECT * FROM (SELECT customer_id AS local_id FROM customers WHERE customer_id > ?\n) smartcom_src ORDER BY local_id LIMIT 10');
   const withComment = spec('postgres', { query: 'SELECT customer_id AS local_id FROM customers WHERE customer_id > {$last_id} -- the loyalty members', mode: 'id', cursorColumn: 'local_id', packSize: 10 });
   assert.equal(
     buildPackQuery(withComment, null, '0').sql,
     'SELECT * FROM (SELECT customer_id AS local_id FROM customers WHERE customer_id > $1 -- the loyalty members\n) smartcom_src ORDER BY local_id LIMIT 10',
   );
+  // MySQL's own line comment
+  const hashComment = spec('mysql', { query: 'SELECT customer_id AS local_id FROM customers WHERE customer_id > {$last_id} # members', mode: 'id', cursorColumn: 'local_id', packSize: 10 });
+  assert.match(buildPackQuery(hashComment, null, '0').sql, /# members\n\) smartcom_src/);
 });

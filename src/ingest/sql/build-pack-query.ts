@@ -94,11 +94,11 @@ function rowsAfter(spec: PackQuerySpec, cursor: PackCursor | null, startFrom: st
     return placeholderOf(spec.dialect, params.length);
   };
   // The query is wrapped: a trailing ";" (the seed's example ends with one)
-  // would end the statement inside the parentheses, and a trailing "-- note"
-  // would comment out the closing one, so the first goes and the second gets
-  // a line of its own.
+  // would end the statement inside the parentheses, so it goes; and a
+  // trailing line comment ("-- note", MySQL's "# note") would comment out the
+  // closing one, so that always has a line of its own.
   const inner = spec.query.replace(/[\s;]+$/, '').replace(PLACEHOLDER, () => param(cursor?.value ?? startFrom));
-  const close = /--/.test(stripLiterals(inner)) ? '\n)' : ')';
+  const close = '\n)';
   const c = spec.cursorColumn;
   const conditions: string[] = [];
   if (cursor) {

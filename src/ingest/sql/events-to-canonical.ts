@@ -29,7 +29,7 @@ export function eventRowToCanonical(row: SourceRow, context: SqlRowContext): Res
 
   const attributes: Record<string, string> = {};
   for (const [column, value] of Object.entries(row)) {
-    if (EVENT_COLUMNS.has(column)) continue;
+    if (EVENT_COLUMNS.has(column) || column === context.tenantColumn) continue;
     // A binary cell has no faithful text form (and may hold NUL bytes the store refuses): the query should cast it.
     if (value instanceof Uint8Array) return fail(`${column} is binary; cast it to text in the query`);
     const text = value !== null && typeof value === 'object' && !(value instanceof Date) ? JSON.stringify(value) : textOf(value);

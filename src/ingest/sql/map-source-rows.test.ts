@@ -18,3 +18,16 @@ test("the tenant filter's column is not part of the row's data (the seed's user_
   // a tenant column that is also the cursor or key column stays: the row's version and name need it
   assert.equal(mapSourceRows([row], { ...context, tenantColumn: 'local_id' }).events.length, 1);
 });
+
+test("an entity's own column chosen as the tenant column is still read: a receipt keeps its store, an event its customer", () => {
+  const receipt = { local_id: 501, customer_id: 1001, date: '2026-05-06 07:08:09', operation: 'sale', amount: '10', store_id: 'S-7' };
+  const receipts = mapSourceRows([receipt], { ...context, entity: 'receipts', tenantColumn: 'store_id' });
+  assert.deepEqual(receipts.rejections, []);
+  const sale = receipts.events[0]!.change;
+  assert.ok(sale.kind === 'purchaseConfirmed');
+  assert.equal(sale.receipt.merchantId, 'S-7');
+
+  const byCustomer = mapSourceRows([row], { ...context, tenantColumn: 'customer_id' });
+  assert.deepEqual(byCustomer.rejections, []);
+  assert.equal(byCustomer.events[0]!.customer.key, 'sql:shop:1001');
+});

@@ -19,7 +19,7 @@ export interface MapRowsContext {
   cursorColumn: string;
   /** Names a rejected row in the run report. */
   keyColumn: string;
-  /** The tenant filter's column: a filter, not the row's data (every row of the run has the job's value), so it is left out. */
+  /** The tenant filter's column (see SqlRowContext). */
   tenantColumn?: string | undefined;
 }
 
@@ -35,12 +35,17 @@ export function mapSourceRows(rows: readonly SourceRow[], context: MapRowsContex
   const rejections: RowRejection[] = [];
   const mapRow = rowMapperOf(context.entity);
   if (!mapRow) throw new Error(`entity "${context.entity}" is not importable`);
-  const tenantColumn = context.tenantColumn === context.cursorColumn || context.tenantColumn === context.keyColumn ? undefined : context.tenantColumn;
   for (const source of rows) {
-    const row = withoutColumn(withBitsAsNumbers(source), tenantColumn);
+    const row = withBitsAsNumbers(source);
     const binary = Object.keys(row).find((column) => row[column] instanceof Uint8Array);
     const unstorable = Object.keys(row).find((column) => typeof row[column] === 'string' && !isStorableText(row[column] as string));
-    const rowContext = { workspaceId: context.workspaceId, sourceName: context.sourceName, receivedAt: context.receivedAt, rowVersion: keyOf(row[context.cursorColumn]) };
+    const rowContext = {
+      workspaceId: context.workspaceId,
+      sourceName: context.sourceName,
+      receivedAt: context.receivedAt,
+      rowVersion: keyOf(row[context.cursorColumn]),
+      tenantColumn: context.tenantColumn,
+    };
     const mapped: Result<CanonicalEvent, string> = binary
       ? fail(`${binary} is binary; cast it to text in the query`)
       : unstorable
@@ -55,12 +60,6 @@ export function mapSourceRows(rows: readonly SourceRow[], context: MapRowsContex
     }
   }
   return { events, rejections };
-}
-
-function withoutColumn(row: SourceRow, column: string | undefined): SourceRow {
-  if (column === undefined || !(column in row) || column === 'local_id') return row;
-  const { [column]: _left, ...rest } = row;
-  return rest;
 }
 
 /** MySQL BIT(1) (a flag) arrives as a one-byte buffer: it is read as the number it holds. */

@@ -16,6 +16,13 @@ export interface SqlRowContext {
    * back earlier content (a → b → a) is a new version and is applied.
    */
   rowVersion?: string | null;
+  /**
+   * The job's tenant filter column: every row of the run holds the job's
+   * value, so a mapper that keeps free-form columns (an event's attributes)
+   * leaves it out. An entity's own column chosen as the tenant column (a
+   * receipt's store_id) is still read as that column.
+   */
+  tenantColumn?: string | undefined;
 }
 
 /** The profile of a customer row's local_id (or another entity's customer_id) in this source. */
