@@ -4,7 +4,8 @@ import pg from 'pg';
 import pino from 'pino';
 import { acceptEvents } from '../src/apply/accept-events.ts';
 import { startBackgroundProjection } from '../src/apply/background-projection.ts';
-import { countQueued, listProjectionFailures, requeueProjectionFailures } from '../src/apply/projection-queue-table.ts';
+import { projectAppended } from '../src/apply/apply-batch.ts';
+import { countQueued, listProjectionFailures, readQueued, recordProjectionFailure, removeQueued, requeueProjectionFailures } from '../src/apply/projection-queue-table.ts';
 import type { CanonicalEvent } from '../src/events/canonical.ts';
 import { parseCapillaryBody } from '../src/ingest/capillary/parse.ts';
 import { capillaryToCanonical } from '../src/ingest/capillary/to-canonical.ts';
@@ -171,4 +172,18 @@ test('while the store is away the projection retries with backoff, and a stop do
     await awayStore.close();
     await away.drop();
   }
+});
+
+test('an event projected by another process before this one records its failure is not recorded as failed (a retry would apply it twice)', async () => {
+  const event = customerAdded('bp-20', 520);
+  await acceptEvents(store, 'default', [event]);
+  const queued = await store.transaction((tx) => readQueued(tx, 'default', 1));
+  // the other process: projects it and takes it from the queue
+  await store.transaction(async (tx) => {
+    await projectAppended(tx, 'default', queued);
+    await removeQueued(tx, 'default', queued.map((q) => q.seq));
+  });
+  await store.transaction((tx) => recordProjectionFailure(tx, 'default', queued[0]!, 'a failure that was not one'));
+  assert.deepEqual((await listProjectionFailures(store, 'default', 100)).filter((f) => f.seq === queued[0]!.seq), []);
+  assert.ok(await profileExists(520));
 });

@@ -1,8 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEvents } from '../src/apply/apply-batch.ts';
-import { listProjectionFailures, recordProjectionFailure } from '../src/apply/projection-queue-table.ts';
-import { appendEvents } from '../src/events/event-log.ts';
+import { listProjectionFailures } from '../src/apply/projection-queue-table.ts';
+import { recordFailedProjection } from './support/failed-projection.ts';
 import { parseCapillaryEvent } from '../src/ingest/capillary/parse.ts';
 import { capillaryToCanonical } from '../src/ingest/capillary/to-canonical.ts';
 import { parseLoymaxMessage } from '../src/ingest/loymax/parse.ts';
@@ -77,11 +77,8 @@ const failedGroupEventNamingErika = async () => {
   assert.ok(parsed.ok);
   const event = capillaryToCanonical(parsed.value, { workspaceId: 'default', receivedAt: new Date().toISOString() });
   assert.equal(event.customer.key, `capillary:${KID}`);
-  await t.store.transaction(async (tx) => {
-    const seq = (await appendEvents(tx, 'default', [event])).get(event.eventId)!;
-    // PostgreSQL quotes the value it could not take in its message
-    await recordProjectionFailure(tx, 'default', { seq, event: { ...event, payload: null } }, 'invalid input syntax for type integer: "Erika"');
-  });
+  // PostgreSQL quotes the value it could not take in its message
+  await recordFailedProjection(t.store, 'default', event, 'invalid input syntax for type integer: "Erika"');
 };
 
 const loymaxCard = (customerId: number, cardNumber: string) => {

@@ -277,3 +277,17 @@ test('while the store is away, reads and webhooks answer 503 (try again), and bo
   assert.equal((await t.post(customerAdded('back-1', 1401))).status, 200);
   assert.equal((await t.get('/v1/customers/capillary:1401')).status, 200);
 });
+
+test('a store failure that is no outage answers 500, not 503: the sender would retry it for days in vain', async () => {
+  await t.store.query(`CREATE FUNCTION refuse_1403() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN IF NEW.customer_key = 'capillary:1403' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$;
+    CREATE TRIGGER refuse_1403 BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_1403();`);
+  try {
+    const refused = await t.post(customerAdded('refused-1', 1403));
+    assert.equal(refused.status, 500);
+    assert.equal(refused.body.error, 'internal');
+  } finally {
+    await t.store.query('DROP TRIGGER refuse_1403 ON events; DROP FUNCTION refuse_1403()');
+  }
+  assert.equal((await t.post(customerAdded('refused-1', 1403))).status, 200, 'the same event once the store takes it');
+});

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { applyEvents } from '../src/apply/apply-batch.ts';
-import { listProjectionFailures, recordProjectionFailure } from '../src/apply/projection-queue-table.ts';
+import { listProjectionFailures } from '../src/apply/projection-queue-table.ts';
+import { recordFailedProjection } from './support/failed-projection.ts';
 import type { CanonicalEvent } from '../src/events/canonical.ts';
 import { erasedPayload } from '../src/events/erased-payload.ts';
-import { appendEvents } from '../src/events/event-log.ts';
 import { parseLoymaxMessage } from '../src/ingest/loymax/parse.ts';
 import { loymaxToCanonical, toCustomer } from '../src/ingest/loymax/to-canonical.ts';
 import { dumpAllTables } from './support/capillary-webhook.ts';
@@ -55,13 +55,7 @@ test("erasing a profile erases what stayed under the keys merged into it", async
   assert.deepEqual(tombstone.rows.map((r) => r.customer_key), ['loymax:41', 'loymax:42'], 'the keys stay');
 });
 
-// Events that failed to project (a bug) and wait in projection_failures for
-// a retry, as the background projection leaves them.
-const recordFailed = async (event: CanonicalEvent, reason: string) =>
-  testStore().transaction(async (tx) => {
-    const seq = (await appendEvents(tx, 'merged', [event])).get(event.eventId)!;
-    await recordProjectionFailure(tx, 'merged', { seq, event: { ...event, payload: null } }, reason);
-  });
+const recordFailed = (event: CanonicalEvent, reason: string) => recordFailedProjection(testStore(), 'merged', event, reason);
 
 test("failed events addressed to an erased profile, or merging into it, keep neither its source ids nor the value their reason quotes", async () => {
   const phone = '+7 912 345-00-43';

@@ -132,7 +132,9 @@ export function startBackgroundProjection(
         if (isTransientStoreError(error)) throw error;
         await recordFailure(workspaceId, one, (error as Error).message);
         deps.metrics.projectionFailures.inc(LABELS);
-        deps.log?.error({ err: error, workspaceId, seq: one.seq, eventCode: one.event.eventCode }, 'an accepted event could not be projected; it is kept in projection_failures');
+        // The reason without the values it quotes: the log is out of reach of a later erasure.
+        const reason = { code: (error as { code?: string }).code, message: withoutQuotedValues((error as Error).message) };
+        deps.log?.error({ reason, workspaceId, seq: one.seq, eventCode: one.event.eventCode }, 'an accepted event could not be projected; it is kept in projection_failures');
       }
     }
   }
@@ -154,12 +156,14 @@ export function startBackgroundProjection(
         await recordProjectionFailure(tx, workspaceId, { seq: one.seq, event: stub }, withoutQuotedValues(reason));
         await redactFailureOfErased(tx, workspaceId, [stub.customer.key]); // its payload in the log, if it is an erased customer's
       });
-      deps.log?.error({ err: error, workspaceId, seq: one.seq }, 'a failed event could not be redacted; only its stub is kept in projection_failures');
+      deps.log?.error({ reason: withoutQuotedValues((error as Error).message), workspaceId, seq: one.seq }, 'a failed event could not be redacted; only its stub is kept in projection_failures');
     }
   }
 
   function observeLag(oldest: QueuedEvent) {
-    deps.metrics.projectionLag.set(Math.max(0, (Date.now() - Date.parse(oldest.event.receivedAt)) / 1000));
+    const receivedAt = Date.parse(oldest.event.receivedAt);
+    // a retried stub (redact-failed-event.ts) has no time
+    if (Number.isFinite(receivedAt)) deps.metrics.projectionLag.set(Math.max(0, (Date.now() - receivedAt) / 1000));
   }
 
   const poll = async () => {

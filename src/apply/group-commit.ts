@@ -75,7 +75,7 @@ export function createGroupCommitter(write: GroupWrite, options: GroupCommitOpti
     try {
       options.onCommit?.(workspaceId, outcome, (performance.now() - started) / 1000);
     } catch {
-      // metrics only
+      // metrics and the projection's wake: neither may undo an answer already given
     }
   }
 

@@ -58,7 +58,11 @@ export async function countQueued(db: Queryable, workspaceId: string): Promise<n
   return result.rows[0]!.n;
 }
 
-/** Moves an event that failed on its own from the queue to the failures, with the reason. */
+/**
+ * Moves an event that failed on its own from the queue to the failures, with
+ * the reason; nothing when it is no longer queued (another process projected
+ * it between this one's failed attempt and this record).
+ */
 export async function recordProjectionFailure(
   tx: Queryable,
   workspaceId: string,
@@ -67,8 +71,9 @@ export async function recordProjectionFailure(
   error: string,
 ): Promise<void> {
   await tx.query(
-    `WITH gone AS (DELETE FROM projection_queue WHERE workspace_id = $1 AND event_seq = $2)
-     INSERT INTO projection_failures (workspace_id, event_seq, customer_key, event, error) VALUES ($1, $2, $3, $4::json, $5)
+    `WITH gone AS (DELETE FROM projection_queue WHERE workspace_id = $1 AND event_seq = $2 RETURNING event_seq)
+     INSERT INTO projection_failures (workspace_id, event_seq, customer_key, event, error)
+     SELECT $1, event_seq, $3, $4::json, $5 FROM gone
      ON CONFLICT (workspace_id, event_seq) DO UPDATE SET event = EXCLUDED.event, error = EXCLUDED.error, failed_at = now()`,
     [workspaceId, queued.seq, queued.event.customer.key, JSON.stringify(queued.event), error],
   );

@@ -1,5 +1,6 @@
 import type { CanonicalEvent, CardSnapshot, CustomerRef } from '../events/canonical.ts';
 import { bareCustomerRef } from '../events/customer-ref.ts';
+import { overlaySubscription } from './subscription-overlay.ts';
 
 /**
  * Folds a run of events (no merge inside) into one row per changed entity, so
@@ -338,7 +339,6 @@ function mergeCard(
 const PHONE_CODES = new Set(['phone', 'mobilephone', 'phonenumber', 'mobile']);
 const EMAIL_CODES = new Set(['email', 'e-mail', 'mail']);
 
-/** Phone and e-mail attributes are also identifiers a profile can be found by. */
 /** Whether an attribute of this code is a phone or an e-mail (its value may be found by, and link by, that kind). */
 export const isLookupCode = (code: string): boolean => PHONE_CODES.has(code.toLowerCase()) || EMAIL_CODES.has(code.toLowerCase());
 
@@ -380,20 +380,3 @@ function receiptColumns(r: import('../events/canonical.ts').Receipt): Record<str
     purchase_attributes: r.attributes,
   };
 }
-
-/**
- * A later subscription change over an earlier one of the same batch, as the
- * upsert lays it over the stored row: a channel (or type detail) the later
- * message leaves out keeps the earlier value. Without this, two changes of
- * one type in one batch kept only the later message, while the same two in
- * two batches kept both: the profile depended on how events were batched.
- */
-export function overlaySubscription(earlier: SubscriptionRow | undefined, later: SubscriptionRow): SubscriptionRow {
-  if (!earlier) return later;
-  const overlaid: SubscriptionRow = { ...later };
-  for (const column of SUBSCRIPTION_DETAILS) overlaid[column] = later[column] ?? earlier[column];
-  return overlaid;
-}
-
-/** The columns a subscription message may leave out (null: unchanged); the SQL upsert and the merge treat them alike. */
-export const SUBSCRIPTION_DETAILS = ['type_id', 'type_name', 'mailing_subscription_type', 'mail', 'push', 'sms', 'viber', 'chat_bot', 'social_networks'] as const;

@@ -1,7 +1,8 @@
 import type { Queryable } from '../store/db.ts';
-import { SUBSCRIPTION_DETAILS, type SubscriptionRow } from './reduce-segment.ts';
+import type { SubscriptionRow } from './reduce-segment.ts';
+import { SUBSCRIPTION_DETAILS } from './subscription-overlay.ts';
 
-/** Writes to `subscriptions`: one row per customer and subscription type, the latest event's. */
+/** Writes to `subscriptions`: one row per customer and subscription type, the latest event's, with the channels it leaves out kept. */
 export async function upsertSubscriptions(tx: Queryable, workspaceId: string, rows: readonly SubscriptionRow[]): Promise<void> {
   if (rows.length === 0) return;
   await tx.query(
@@ -13,15 +14,7 @@ export async function upsertSubscriptions(tx: Queryable, workspaceId: string, ro
             mailing_subscription_type text, mail text, push text, sms text, viber text, chat_bot text, social_networks text,
             event_seq bigint, updated_at timestamptz)
      ON CONFLICT (workspace_id, customer_key, type_code) DO UPDATE SET
-       type_id = COALESCE(EXCLUDED.type_id, s.type_id),
-       type_name = COALESCE(EXCLUDED.type_name, s.type_name),
-       mailing_subscription_type = COALESCE(EXCLUDED.mailing_subscription_type, s.mailing_subscription_type),
-       mail = COALESCE(EXCLUDED.mail, s.mail),
-       push = COALESCE(EXCLUDED.push, s.push),
-       sms = COALESCE(EXCLUDED.sms, s.sms),
-       viber = COALESCE(EXCLUDED.viber, s.viber),
-       chat_bot = COALESCE(EXCLUDED.chat_bot, s.chat_bot),
-       social_networks = COALESCE(EXCLUDED.social_networks, s.social_networks),
+       ${SUBSCRIPTION_DETAILS.map((c) => `${c} = COALESCE(EXCLUDED.${c}, s.${c})`).join(',\n       ')},
        event_seq = EXCLUDED.event_seq,
        updated_at = EXCLUDED.updated_at
      WHERE EXCLUDED.event_seq >= s.event_seq`,

@@ -8,7 +8,8 @@
  * a zone is UTC, never the process's own zone. Fractions finer than a
  * millisecond are cut (JavaScript's times hold no more).
  */
-const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?$/i;
+// The zone belongs to a time: after a bare date, "2021-06-15-05" would read as 05:00Z.
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?)?$/i;
 
 export function isoInstant(text: string): string | undefined {
   const parts = ISO_8601.exec(text.trim());

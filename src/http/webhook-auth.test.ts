@@ -27,6 +27,8 @@ test('each mode accepts exactly what it names', () => {
     ['either', { ...token, 'x-signature': `sha256=${'0'.repeat(64)}` }, false],
     ['either', { ...signed, authorization: 'Bearer not-the-secret' }, false],
     ['either', { ...signed, ...token }, true],
+    // a proxy's own Basic credentials are no token: the signature decides
+    ['either', { ...signed, authorization: 'Basic cHJveHk6cHc=' }, true],
   ];
   for (const [mode, headers, accepted] of table) assert.equal(check(mode, headers).ok, accepted, `${mode} with ${Object.keys(headers).join('+') || 'nothing'}`);
 });

@@ -30,7 +30,8 @@ export function verifyWebhookRequest(secret: WebhookSecret | null, rawBody: Buff
       // signature that does not match the body means the body is not what
       // was signed, whatever token comes with it.
       const sentSignature = SIGNATURE_HEADERS.some((h) => typeof headers[h] === 'string');
-      const sentToken = headers.authorization !== undefined;
+      // A proxy's Basic credentials are not a token sent to us.
+      const sentToken = headers.authorization?.toLowerCase().startsWith('bearer ') ?? false;
       if (sentSignature && !signature.ok) return signature;
       if (sentToken && !token.ok) return token;
       return signature.ok || token.ok ? ok(true) : fail(`${signature.error}; or ${token.error}`);

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { acceptEvents } from '../../apply/accept-events.ts';
 import type { BackgroundProjection } from '../../apply/background-projection.ts';
 import { createGroupCommitter } from '../../apply/group-commit.ts';
+import { isTransientStoreError } from '../../store/transient-errors.ts';
 import type { CanonicalEvent } from '../../events/canonical.ts';
 import { CAPILLARY_SOURCE } from '../../ingest/capillary/identifiers.ts';
 import { MAX_EVENTS_PER_REQUEST, parseCapillaryBody } from '../../ingest/capillary/parse.ts';
@@ -58,7 +59,7 @@ export function registerCapillaryWebhookRoutes(
       secret = await secretOf(workspaceId);
     } catch (error) {
       request.log.error({ err: error, workspaceId }, 'reading the webhook secret failed');
-      return reply.code(503).send({ error: 'store_unavailable', message: 'the events were not stored; send them again later' });
+      return notStored(reply, error);
     }
     const verdict = verifyWebhookRequest(secret, raw, request.headers);
     if (!verdict.ok) return reply.code(401).send({ error: 'unauthorized', message: verdict.error });
@@ -85,7 +86,7 @@ export function registerCapillaryWebhookRoutes(
       await committer.submit(workspaceId, events);
     } catch (error) {
       request.log.error({ err: error, workspaceId }, 'storing capillary events failed');
-      return reply.code(503).send({ error: 'store_unavailable', message: 'the events were not stored; send them again later' });
+      return notStored(reply, error);
     }
     return reply.code(200).send({ accepted: events.length, rejected });
   }
@@ -127,4 +128,10 @@ function answerWebhookError(error: FastifyError, request: FastifyRequest, reply:
   }
   request.log.error({ err: error }, 'webhook request failed');
   return reply.code(500).send({ error: 'internal', message: 'internal error; see the service log' });
+}
+
+/** Only an outage is worth the sender's retry (503); anything else would fail the same way on every retry (500, as errors.ts answers). */
+function notStored(reply: FastifyReply, error: unknown) {
+  if (isTransientStoreError(error)) return reply.code(503).send({ error: 'store_unavailable', message: 'the events were not stored; send them again later' });
+  return reply.code(500).send({ error: 'internal', message: 'the events were not stored: internal error; see the service log' });
 }

@@ -60,3 +60,16 @@ test('without a contract routing key the eventCode decides (a message replayed o
   const result = parseLoymaxMessage('smc.customerEvents', '{"eventCode":"OnEndRegistration","customerInfo":{"customerId":"7"}}');
   assert.ok(result.ok && result.value.routingKey === 'customer.registration.finish');
 });
+
+test('a body that is not UTF-8 (a cp1251 name) is rejected, never stored with replacement characters', () => {
+  const seed = loymaxSeedExamples.find((e) => e.routingKey === 'customer.attribute.update')!;
+  const json = seed.body.replace(/"newValue"\s*:\s*("[^"]*"|null)/, '"newValue":"XXXX"');
+  assert.ok(json.includes('XXXX'), 'the example has a newValue to replace');
+  const [before, after] = json.split('XXXX') as [string, string];
+  // "Иван" in Windows-1251
+  const cp1251 = Buffer.concat([Buffer.from(before), Buffer.from([0xc8, 0xe2, 0xe0, 0xed]), Buffer.from(after)]);
+  const rejected = parseLoymaxMessage('customer.attribute.update', cp1251);
+  assert.ok(!rejected.ok && rejected.error.code === 'invalid_utf8', JSON.stringify(rejected));
+  const utf8 = parseLoymaxMessage('customer.attribute.update', Buffer.concat([Buffer.from(before), Buffer.from('Иван'), Buffer.from(after)]));
+  assert.ok(utf8.ok && JSON.stringify(utf8.value).includes('Иван'));
+});

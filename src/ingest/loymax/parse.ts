@@ -17,6 +17,7 @@ export type LoymaxMessage = {
 
 export type LoymaxRejectCode =
   | 'too_large'
+  | 'invalid_utf8'
   | 'invalid_json'
   | 'not_an_object'
   | 'missing_event_code'
@@ -45,7 +46,9 @@ export function parseLoymaxMessage(
   const size = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   if (size > maxBytes) return fail({ code: 'too_large', reason: `body of ${size} bytes exceeds the limit of ${maxBytes} bytes` });
 
-  const json = parseLenientJson(typeof body === 'string' ? body : body.toString('utf8'));
+  const text = typeof body === 'string' ? body : utf8Of(body);
+  if (text === null) return fail({ code: 'invalid_utf8', reason: 'body is not UTF-8 text (the contract is JSON in UTF-8); stored as is, its letters would become replacement characters' });
+  const json = parseLenientJson(text);
   if (!json.ok) return fail({ code: 'invalid_json', reason: `body is not JSON: ${json.error}` });
   const value = json.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -91,4 +94,14 @@ function describeFirstError(error: ValueError | undefined): string {
 
 function truncate(text: string): string {
   return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function utf8Of(body: Buffer): string | null {
+  try {
+    return strictUtf8.decode(body);
+  } catch {
+    return null;
+  }
 }

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEvents } from './apply-batch.ts';
-import { parseLoymaxMessage } from '../ingest/loymax/parse.ts';
-import { loymaxToCanonical } from '../ingest/loymax/to-canonical.ts';
-import { readProfile, type SubscriptionView } from '../profiles/read-profile.ts';
-import { resolveCustomer } from '../profiles/resolve-customer.ts';
-import type { CanonicalEvent } from '../events/canonical.ts';
-import { useTestStore } from '../../test/support/test-store.ts';
+import { applyEvents } from '../src/apply/apply-batch.ts';
+import { parseLoymaxMessage } from '../src/ingest/loymax/parse.ts';
+import { loymaxToCanonical } from '../src/ingest/loymax/to-canonical.ts';
+import { readProfile, type SubscriptionView } from '../src/profiles/read-profile.ts';
+import { resolveCustomer } from '../src/profiles/resolve-customer.ts';
+import type { CanonicalEvent } from '../src/events/canonical.ts';
+import { useTestStore } from './support/test-store.ts';
 
 // A subscription message may name only some channels (the others null:
 // unchanged). The profile must not depend on how the changes were batched,
