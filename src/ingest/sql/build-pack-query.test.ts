@@ -80,3 +80,8 @@ test("the seed's trailing semicolon is dropped, and a trailing line comment cann
   const hashComment = spec('mysql', { query: 'SELECT customer_id AS local_id FROM customers WHERE customer_id > {$last_id} # members', mode: 'id', cursorColumn: 'local_id', packSize: 10 });
   assert.match(buildPackQuery(hashComment, null, '0').sql, /# members\n\) smartcom_src/);
 });
+
+test('a terminator followed by a comment is dropped too, so the wrapped query stays one statement', () => {
+  const s = spec('postgres', { query: 'SELECT customer_id AS local_id FROM customers WHERE customer_id > {$last_id}; -- members', mode: 'id', cursorColumn: 'local_id', packSize: 10 });
+  assert.equal(buildPackQuery(s, null, '0').sql, 'SELECT * FROM (SELECT customer_id AS local_id FROM customers WHERE customer_id > $1 -- members\n) smartcom_src ORDER BY local_id LIMIT 10');
+});

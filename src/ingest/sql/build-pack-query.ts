@@ -1,4 +1,5 @@
 import type { SqlDialect } from './sql-source.ts';
+import { withoutTrailingTerminator } from './trailing-terminator.ts';
 
 /**
  * Turns the user's SELECT into the parameterised query that reads one pack.
@@ -94,10 +95,10 @@ function rowsAfter(spec: PackQuerySpec, cursor: PackCursor | null, startFrom: st
     return placeholderOf(spec.dialect, params.length);
   };
   // The query is wrapped: a trailing ";" (the seed's example ends with one)
-  // would end the statement inside the parentheses, so it goes; and a
-  // trailing line comment ("-- note", MySQL's "# note") would comment out the
-  // closing one, so that always has a line of its own.
-  const inner = spec.query.replace(/[\s;]+$/, '').replace(PLACEHOLDER, () => param(cursor?.value ?? startFrom));
+  // would end the statement inside the parentheses, so it goes, even before
+  // a comment; and a trailing line comment ("-- note", MySQL's "# note")
+  // would comment out the closing one, so that always has a line of its own.
+  const inner = withoutTrailingTerminator(spec.query, spec.dialect).trimEnd().replace(PLACEHOLDER, () => param(cursor?.value ?? startFrom));
   const close = '\n)';
   const c = spec.cursorColumn;
   const conditions: string[] = [];
