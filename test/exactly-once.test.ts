@@ -142,6 +142,19 @@ test('a refund that arrives before its purchase is kept, then linked when the pu
   const late = await t.get('/v1/customers/505/purchases');
   assert.equal(late.body.purchases[0].refunds[0].refundId, '50502');
   assert.deepEqual(late.body.unlinkedRefunds, []);
+
+  // Partial refunds add up exactly (as doubles, 100 + 0.1 + 0.3 is 100.39999999999999).
+  for (const [id, amount] of [[50503, 0.1], [50504, 0.3]] as const) {
+    const partial = structuredClone(refund);
+    partial.refundOperationInfo.purchaseData.purchaseId = id;
+    partial.refundOperationInfo.purchaseData.amount = amount;
+    partial.refundOperationInfo.purchaseData.externalPurchaseId = `partial-${id}`;
+    await t.publisher.publish([{ body: partial }]);
+  }
+  await settle(start + 4);
+  const partly = await t.get('/v1/customers/505/purchases');
+  assert.equal(partly.body.purchases[0].refundedAmount, 100.4);
+  assert.equal((await t.get('/v1/customers/505')).body.purchaseTotals.refundedAmount, 100.4);
 });
 
 test('events for a customer merged away land on the merge target, even when they arrive after the merge', async () => {

@@ -63,15 +63,18 @@ export async function readPurchases(
   page: { limit: number; before?: string | undefined; beforePurchaseId?: string | undefined },
 ): Promise<PurchaseView[]> {
   const result = await db.query<Record<string, unknown>>(
-    `SELECT p.*, ${shownItems('p', 'purchase_id')} AS items_shown, COALESCE((
+    `SELECT p.*, ${shownItems('p', 'purchase_id')} AS items_shown, COALESCE(r.refunds, '[]') AS refunds, r.refunded_amount
+       FROM purchases p
+       -- the sum in numeric: amounts added as doubles show 0.30000000000000004
+       LEFT JOIN LATERAL (
               SELECT json_agg(to_jsonb(f) || jsonb_build_object('items_shown', ${shownItems('f', 'refund_id')})
-                              ORDER BY f.occurred_at, f.refund_id)
+                              ORDER BY f.occurred_at, f.refund_id) AS refunds,
+                     sum(f.amount)::text AS refunded_amount
                 FROM refunds f
                WHERE f.workspace_id = p.workspace_id AND f.source = p.source
                  AND (f.refunded_purchase_id = p.purchase_id
                       OR (f.refunded_purchase_id IS NULL AND f.refunded_external_purchase_id = p.external_purchase_id))
-            ), '[]') AS refunds
-       FROM purchases p
+            ) r ON true
       WHERE p.workspace_id = $1 AND p.customer_key = $2
         AND CASE
               -- the first page
@@ -112,7 +115,7 @@ function toPurchaseView(r: Record<string, unknown>): PurchaseView {
     source: String(r.source),
     ...receiptDetailsOf(r),
     refunds: refundViews,
-    refundedAmount: refundViews.reduce((sum, f) => sum + (f.amount ?? 0), 0),
+    refundedAmount: Number(r.refunded_amount ?? 0),
   };
 }
 
