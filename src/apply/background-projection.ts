@@ -8,6 +8,7 @@ import { redactFailureOfErased } from './pii-erasure.ts';
 import { readQueued, recordProjectionFailure, removeQueued, workspacesWithQueuedEvents, type QueuedEvent } from './projection-queue-table.ts';
 import { failedEventStub, keysNamedBy, withoutQuotedValues } from './redact-failed-event.ts';
 import { lockWorkspaceForApply } from './workspace-lock.ts';
+import { largestLagGauge } from '../metrics/largest-lag.ts';
 
 /**
  * The background projection of accepted events (accept-events.ts): per
@@ -51,6 +52,7 @@ export function startBackgroundProjection(
 ): BackgroundProjection {
   const batchSize = options.batchSize ?? 2000;
   const lanes = new Map<string, Lane>();
+  const setLag = largestLagGauge(deps.metrics.projectionLag);
   let stopped = false;
   // Ends a backoff wait at once when the service stops (a store outage must not hold up the stop).
   let wakeFromBackoff: () => void = () => {};
@@ -100,14 +102,14 @@ export function startBackgroundProjection(
         await lockWorkspaceForApply(tx, workspaceId);
         const queued = await readQueued(tx, workspaceId, batchSize);
         if (queued.length > 0) {
-          observeLag(queued[0]!);
+          observeLag(workspaceId, queued[0]!);
           await projectAppended(tx, workspaceId, queued);
           await removeQueued(tx, workspaceId, queued.map((q) => q.seq));
         }
         return queued.length;
       });
       if (taken > 0) deps.metrics.batchSeconds.observe(LABELS, (performance.now() - started) / 1000);
-      if (taken < batchSize) deps.metrics.projectionLag.set(0);
+      if (taken < batchSize) setLag(workspaceId, 0);
       return taken;
     } catch (error) {
       if (isTransientStoreError(error)) throw error;
@@ -160,10 +162,10 @@ export function startBackgroundProjection(
     }
   }
 
-  function observeLag(oldest: QueuedEvent) {
+  function observeLag(workspaceId: string, oldest: QueuedEvent) {
     const receivedAt = Date.parse(oldest.event.receivedAt);
     // a retried stub (redact-failed-event.ts) has no time
-    if (Number.isFinite(receivedAt)) deps.metrics.projectionLag.set(Math.max(0, (Date.now() - receivedAt) / 1000));
+    if (Number.isFinite(receivedAt)) setLag(workspaceId, Math.max(0, (Date.now() - receivedAt) / 1000));
   }
 
   const poll = async () => {

@@ -27,7 +27,7 @@ export function createMetrics() {
     consumerLag: new Gauge({ name: 'smartcom_consumer_lag_messages', help: 'Messages waiting in the source queue', labelNames: ['queue'] as const, registers: [registry] }),
     projectionLag: new Gauge({
       name: 'smartcom_projection_lag_seconds',
-      help: 'Age of the oldest accepted event (webhooks) when its projection onto the profiles started; 0 once the queue is empty',
+      help: "Age of the oldest accepted event (webhooks) when its projection onto the profiles started, the largest of any workspace; 0 once every queue is empty",
       registers: [registry],
     }),
     projectionFailures: new Counter({
