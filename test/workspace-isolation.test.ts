@@ -81,4 +81,8 @@ test('the OpenAPI description is served at /docs', async () => {
   assert.ok(spec.paths['/v1/customers/{id}']);
   assert.ok(spec.paths['/v1/customers/{id}/purchases']);
   assert.equal((await fetch(`${t.service.url}/docs`)).status < 400, true);
+  // Both ways of giving the key are described, either one enough.
+  assert.deepEqual(spec.components.securitySchemes.apiKeyHeader, { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'The same workspace API key, in a header of its own' });
+  assert.deepEqual(spec.paths['/v1/customers/{id}'].get.security, [{ apiKey: [] }, { apiKeyHeader: [] }]);
+  assert.ok(spec.paths['/v1/customers/{id}'].get.responses['404'], 'the unknown customer answer is described');
 });

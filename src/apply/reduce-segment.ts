@@ -349,7 +349,11 @@ export function lookupOf(code: string, value: string | null): { kind: 'phone' | 
     const digits = normalisePhone(value);
     return digits ? { kind: 'phone', value: digits } : null;
   }
-  if (EMAIL_CODES.has(lower)) return { kind: 'email', value: normaliseEmail(value) };
+  if (EMAIL_CODES.has(lower)) {
+    // a blank address finds no one (all profiles with a blank one would match)
+    const address = normaliseEmail(value);
+    return address ? { kind: 'email', value: address } : null;
+  }
   return null;
 }
 

@@ -19,7 +19,8 @@ export function decodePageCursor(cursor: string): Result<PageKey, string> {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(value) && value.length === 2) {
       const [source, id] = value as unknown[];
-      if (typeof source === 'string' && typeof id === 'string') return ok({ source, id });
+      const text = (v: unknown): v is string => typeof v === 'string' && !v.includes('\u0000');
+      if (text(source) && text(id)) return ok({ source, id });
     }
   } catch {
     // falls through: not a cursor this API gave

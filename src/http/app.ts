@@ -5,8 +5,10 @@ import type { Logger } from 'pino';
 import type { BackgroundProjection } from '../apply/background-projection.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Store } from '../store/db.ts';
+import { API_KEY_SCHEMES } from './api-key-security.ts';
 import { createApiKeyAuth } from './auth.ts';
 import { installErrorHandler } from './errors.ts';
+import { refuseNulInPathAndQuery } from './request-text.ts';
 import { registerBonusRoutes } from './routes/bonus.ts';
 import { registerCapillaryWebhookRoutes } from './routes/capillary-webhooks.ts';
 import { registerCatalogRoutes } from './routes/catalog.ts';
@@ -31,7 +33,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       info: { title: 'smartcom', version: '0.1.0', description: 'Loyalty events in, one live customer profile out. Every endpoint but the health checks needs a workspace API key.' },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A workspace API key (`smartcom keys create`); also accepted as X-Api-Key' } } },
+      components: { securitySchemes: API_KEY_SCHEMES },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
@@ -41,6 +43,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (request.url.startsWith('/docs')) return;
     await authenticate(request, reply);
   });
+  app.addHook('preValidation', refuseNulInPathAndQuery);
   registerHealthRoutes(app, deps);
   registerCustomerRoutes(app, deps);
   // Webhook events are accepted into the log and projected in the background;

@@ -15,6 +15,12 @@ const BODY_ERRORS: Readonly<Record<string, { status: number; error: string }>> =
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, error: 'body_too_large' },
 };
 
+// The store refusing a value a read request brought (a date before year 1,
+// a number past bigint, bytes that are no text): the request's fault, not
+// smartcom's. Only for reads, whose values reach SQL as comparisons only.
+const REFUSED_VALUES = new Set(['22003', '22008', '22007', '22021', '22P05', '22P02']);
+const READS = new Set(['GET', 'HEAD', 'DELETE']);
+
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
@@ -24,6 +30,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (bodyError) return reply.code(bodyError.status).send({ error: bodyError.error, message: error.message });
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ error: 'bad_request', message: error.message });
+    }
+    if (READS.has(request.method) && REFUSED_VALUES.has(String(error.code))) {
+      return reply.code(400).send({ error: 'invalid_request', message: `a value in the request cannot be compared with what is stored: ${error.message}` });
     }
     if (isTransientStoreError(error)) {
       // the database is away: the client should try again, as the webhooks tell their senders

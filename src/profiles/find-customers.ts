@@ -28,10 +28,13 @@ export async function findCustomerKeys(db: Queryable, workspaceId: string, kind:
     uid: 'SELECT customer_key FROM customers WHERE workspace_id = $1 AND (customer_uid = $2 OR customer_code = $2)',
   };
   const identifierKind = kind === 'identifier' ? identifierKindOf(options.identifierType ?? '') : kind;
+  const lookupValue = kind === 'uid' ? value : lookupValueOf(identifierKind, value);
+  // A blank value (an e-mail of spaces, a phone without digits) names no one.
+  if (lookupValue === '') return [];
   const [matches, params] =
     kind === 'uid'
       ? [core.uid!, [workspaceId, value]]
-      : [[core[kind], BY_IDENTIFIER].filter(Boolean).join(' UNION ALL '), [workspaceId, lookupValueOf(identifierKind, value), identifierKind, options.channel ?? null]];
+      : [[core[kind], BY_IDENTIFIER].filter(Boolean).join(' UNION ALL '), [workspaceId, lookupValue, identifierKind, options.channel ?? null]];
   const result = await db.query<{ key: string }>(
     `SELECT DISTINCT COALESCE(c.merged_into, m.customer_key) AS key
        FROM (${matches}) m

@@ -73,7 +73,9 @@ export async function readPurchases(
                 FROM refunds f
                WHERE f.workspace_id = p.workspace_id AND f.source = p.source
                  AND (f.refunded_purchase_id = p.purchase_id
-                      OR (f.refunded_purchase_id IS NULL AND f.refunded_external_purchase_id = p.external_purchase_id))
+                      -- a till's cheque id is no global key: by it, only the same customer's purchase
+                      OR (f.refunded_purchase_id IS NULL AND f.refunded_external_purchase_id = p.external_purchase_id
+                          AND f.customer_key = p.customer_key))
             ) r ON true
       WHERE p.workspace_id = $1 AND p.customer_key = $2
         AND CASE
@@ -100,7 +102,8 @@ export async function readUnlinkedRefunds(db: Queryable, workspaceId: string, cu
         AND NOT EXISTS (SELECT 1 FROM purchases p
                          WHERE p.workspace_id = f.workspace_id AND p.source = f.source
                            AND (p.purchase_id = f.refunded_purchase_id
-                                OR (f.refunded_purchase_id IS NULL AND p.external_purchase_id = f.refunded_external_purchase_id)))
+                                OR (f.refunded_purchase_id IS NULL AND p.external_purchase_id = f.refunded_external_purchase_id
+                                    AND p.customer_key = f.customer_key)))
       ORDER BY f.occurred_at DESC NULLS LAST`,
     [workspaceId, customerKey],
   );

@@ -1,3 +1,5 @@
+import { HouseError } from '../house-error.ts';
+import { API_KEY_SECURITY } from '../api-key-security.ts';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { acceptCommand } from '../../bonus/accept-commands.ts';
@@ -18,9 +20,8 @@ import type { Store } from '../../store/db.ts';
 import { bodyText } from '../body-text.ts';
 import { writeExactJson } from '../exact-json.ts';
 
-const security = [{ apiKey: [] }];
+const security = API_KEY_SECURITY;
 const UniqIdParams = Type.Object({ uniqId: Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000]+$', description: 'The customer\'s uniqId (login)' }) });
-const HouseError = Type.Object({ error: Type.String(), message: Type.String() });
 // Balances and totals are written with every digit the ledger has (exact-json.ts), not as doubles.
 const exactDecimals = () => writeExactJson;
 const customerNotFound = (uniqId: string) => ({ error: 'customer_not_found', message: `no bonus customer ${uniqId} in this workspace` });

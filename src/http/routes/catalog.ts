@@ -1,3 +1,5 @@
+import { HouseError } from '../house-error.ts';
+import { API_KEY_SECURITY } from '../api-key-security.ts';
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { decodePageCursor, nextCursorOf } from '../../catalog/page-cursor.ts';
@@ -6,9 +8,8 @@ import { listProducts, readProduct } from '../../catalog/read-products.ts';
 import { readPromoCodesByCode } from '../../catalog/read-promo-codes.ts';
 import type { Store } from '../../store/db.ts';
 
-const security = [{ apiKey: [] }];
+const security = API_KEY_SECURITY;
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const HouseError = Type.Object({ error: Type.String(), message: Type.String() });
 const SourceName = Type.String({ minLength: 1, maxLength: 63, description: "the import job's source.name (ids are local to it)" });
 const LocalId = Type.String({ minLength: 1, maxLength: 300 });
 const Paging = {

@@ -1,3 +1,5 @@
+import { HouseError } from '../house-error.ts';
+import { API_KEY_SECURITY } from '../api-key-security.ts';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { applyEvents } from '../../apply/apply-batch.ts';
@@ -20,7 +22,8 @@ export function registerCustomerLinkRoutes(app: FastifyInstance, deps: { store: 
         tags: ['customers'],
         summary: 'Undo an identity link between two profiles of different sources; the rule never re-creates an undone link',
         params: Params,
-        security: [{ apiKey: [] }],
+        response: { 404: HouseError },
+        security: API_KEY_SECURITY,
       },
     },
     async (request, reply) => {

@@ -1,3 +1,5 @@
+import { HouseError } from '../house-error.ts';
+import { API_KEY_SECURITY } from '../api-key-security.ts';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { listEventsOfCustomers } from '../../events/event-log.ts';
@@ -30,7 +32,7 @@ const LOOKUP_FIELDS = ['cardNumber', 'phone', 'email', 'uid', 'externalId', 'car
 
 const splitIdentifier = (text: string): [string, string] => [text.slice(0, text.indexOf(':')), text.slice(text.indexOf(':') + 1)];
 const notFound = (id: string) => ({ error: 'customer_not_found', message: `no customer ${id} in this workspace` });
-const security = [{ apiKey: [] }];
+const security = API_KEY_SECURITY;
 
 /** The read API over profiles. Every query is scoped to the caller's workspace. */
 export function registerCustomerRoutes(app: FastifyInstance, deps: { store: Store }): void {
@@ -43,6 +45,7 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: { store: Stor
         tags: ['customers'],
         summary: 'One customer profile. A profile merged away answers with the profile it was merged into (resolvedFrom says so).',
         params: CustomerParams,
+        response: { 404: HouseError },
         security,
       },
     },
@@ -64,6 +67,7 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: { store: Stor
         tags: ['customers'],
         summary: 'Find profiles by exactly one identifier: card number (or barcode), phone, e-mail, uid, external id, card external id, channel account id or any reported identifier',
         querystring: LookupQuery,
+        response: { 400: HouseError },
         security,
       },
     },
@@ -98,7 +102,8 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: { store: Stor
         tags: ['customers'],
         summary: "The customer's events from the log, newest first (including those of profiles merged into it)",
         params: CustomerParams,
-        querystring: Type.Object({ ...Page, beforeSeq: Type.Optional(Type.Integer({ minimum: 1, description: 'Page: events older than this seq' })) }),
+        response: { 404: HouseError },
+        querystring: Type.Object({ ...Page, beforeSeq: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Page: events older than this seq' })) }),
         security,
       },
     },
@@ -120,6 +125,7 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: { store: Stor
         tags: ['customers'],
         summary: "The customer's purchases, newest first, each with its cheque items, withdrawals, rewards and linked refunds",
         params: CustomerParams,
+        response: { 404: HouseError },
         querystring: Type.Object({
           ...Page,
           before: Type.Optional(Type.String({ format: 'date-time', description: 'Page: purchases before this time (the last one shown: nextPage.before)' })),

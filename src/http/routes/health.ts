@@ -1,3 +1,4 @@
+import { API_KEY_SECURITY } from '../api-key-security.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../store/db.ts';
 import type { Metrics } from '../../metrics/metrics.ts';
@@ -25,7 +26,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: { store: Store;
     },
   );
 
-  app.get('/metrics', { schema: { tags: ['health'], summary: 'Prometheus metrics (needs an API key of any workspace)', security: [{ apiKey: [] }] } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { tags: ['health'], summary: 'Prometheus metrics (needs an API key of any workspace)', security: API_KEY_SECURITY } }, async (_request, reply) => {
     const body = await deps.metrics.registry.metrics();
     return reply.type(deps.metrics.registry.contentType).send(body);
   });

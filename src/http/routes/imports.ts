@@ -1,3 +1,5 @@
+import { HouseError } from '../house-error.ts';
+import { API_KEY_SECURITY } from '../api-key-security.ts';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { deleteStoredJob, listStoredJobs, readStoredJob, saveStoredJob, type StoredJob } from '../../imports/import-jobs-table.ts';
@@ -7,8 +9,7 @@ import { ImportJobSchema, parseImportJob, redactedJob, redactSourceUrl, type Imp
 import type { ImportScheduler } from '../../imports/schedule-import-jobs.ts';
 import type { Store } from '../../store/db.ts';
 
-const security = [{ apiKey: [] }];
-const HouseError = Type.Object({ error: Type.String(), message: Type.String() });
+const security = API_KEY_SECURITY;
 const RunsQuery = Type.Object({
   job: Type.Optional(Type.String({ minLength: 1, maxLength: 63, description: 'only this job' })),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
