@@ -106,3 +106,21 @@ test('a blank e-mail finds no one; a real one is found whatever its case', async
   assert.deepEqual((await request('GET', '/v1/customers?email=')).status, 400);
   assert.deepEqual((await request('GET', '/v1/customers?email=someone%40example.com')).body.customers.map((c: { id: string }) => c.id), ['loymax:203']);
 });
+
+test('a path that is not valid percent-encoding is refused in the house shape', async () => {
+  await ready();
+  for (const url of ['/v1/customers/%', '/v1/customers/%ED%A0%80']) {
+    const answer = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
+    assert.equal(answer.statusCode, 400, url);
+    assert.equal(answer.json().error, 'invalid_request', url);
+  }
+});
+
+test('a DELETE sent with a JSON content type and no body is read as no body; a PUT is still refused', async () => {
+  await ready();
+  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+  const unlink = await app.inject({ method: 'DELETE', url: '/v1/customers/107/links/108', headers });
+  assert.deepEqual([unlink.statusCode, unlink.json().error], [404, 'link_not_found']);
+  const put = await app.inject({ method: 'PUT', url: '/v1/imports/jobs/nightly', headers });
+  assert.deepEqual([put.statusCode, put.json().error], [400, 'empty_body']);
+});

@@ -7,7 +7,7 @@ import type { Metrics } from '../metrics/metrics.ts';
 import type { Store } from '../store/db.ts';
 import { API_KEY_SCHEMES } from './api-key-security.ts';
 import { createApiKeyAuth } from './auth.ts';
-import { installErrorHandler } from './errors.ts';
+import { acceptEmptyJsonOnDelete, answerFrameworkError, installErrorHandler } from './errors.ts';
 import { refuseNulInPathAndQuery } from './request-text.ts';
 import { registerBonusRoutes } from './routes/bonus.ts';
 import { registerCapillaryWebhookRoutes } from './routes/capillary-webhooks.ts';
@@ -27,9 +27,11 @@ export interface AppDeps {
 
 /** The HTTP edge: wiring only; every answer comes from the read side. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const options = { bodyLimit: 1_048_576, frameworkErrors: answerFrameworkError };
   const app = (deps.logger
-    ? Fastify({ loggerInstance: deps.logger as never, bodyLimit: 1_048_576 })
-    : Fastify({ logger: false, bodyLimit: 1_048_576 })) as unknown as FastifyInstance;
+    ? Fastify({ ...options, loggerInstance: deps.logger as never })
+    : Fastify({ ...options, logger: false })) as unknown as FastifyInstance;
+  acceptEmptyJsonOnDelete(app);
   await app.register(swagger, {
     openapi: {
       info: { title: 'smartcom', version: '0.1.0', description: 'Loyalty events in, one live customer profile out. Every endpoint but the health checks needs a workspace API key.' },

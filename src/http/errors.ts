@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isTransientStoreError } from '../store/transient-errors.ts';
 
 /**
@@ -45,4 +45,26 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );
+}
+
+/**
+ * What the router refuses before any handler runs (a path that is not valid
+ * percent-encoding, a parameter over the length limit), in the house's terms.
+ */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  void reply.code(status).send({ error: 'invalid_request', message: error.message });
+}
+
+/**
+ * Many HTTP clients send `Content-Type: application/json` on a DELETE without
+ * a body; that is no bad request. Every other empty JSON body still is.
+ */
+export function acceptEmptyJsonOnDelete(app: FastifyInstance): void {
+  const json = app.getDefaultJsonParser('error', 'ignore');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (request.method === 'DELETE' && body === '') return done(null, undefined);
+    json(request, body as string, done);
+  });
 }
