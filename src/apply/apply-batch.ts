@@ -1,7 +1,7 @@
 import { isRecordChange, type CanonicalEvent } from '../events/canonical.ts';
 import { lockWorkspaceForApply } from './workspace-lock.ts';
 import { appendEvents } from '../events/event-log.ts';
-import { findPendingAcks, recordPendingAcks, removePendingAcks } from '../events/pending-acks.ts';
+import { findPendingAcks, passPendingAcks, recordPendingAcks, removePendingAcks } from '../events/pending-acks.ts';
 import type { Queryable, Store } from '../store/db.ts';
 import { applyMerge } from './apply-merge.ts';
 import { upsertAttributes, insertAttributeChanges } from './attributes-table.ts';
@@ -48,13 +48,13 @@ export async function applyEventsInTransaction(
   options: ApplyOptions = {},
 ): Promise<ApplyOutcome> {
   await lockWorkspaceForApply(tx, workspaceId);
-  const fresh = await dropRedeliveredCopies(tx, workspaceId, events);
+  const { kept: fresh, recognised } = await dropRedeliveredCopies(tx, workspaceId, events, options.deliveryBatchId);
   const seqById = await appendEvents(tx, workspaceId, fresh);
   const appended = fresh.filter((e) => seqById.has(e.eventId));
-  let pendingAcks = 0;
+  let pendingAcks = recognised;
   if (options.deliveryBatchId) {
     const withoutIdentity = appended.filter((e) => e.identityBasis === 'none');
-    pendingAcks = withoutIdentity.length;
+    pendingAcks += withoutIdentity.length;
     await recordPendingAcks(
       tx,
       workspaceId,
@@ -128,8 +128,16 @@ async function projectSegment(tx: Queryable, workspaceId: string, withMerges: re
  *   one copy, so block, unblock, block applied in one batch and redelivered
  *   as a whole is recognised three times, while a new identical block (not
  *   redelivered) is always applied.
+ * A used-up record passes to the copy's own delivery (deliveryBatchId): the
+ * copy's ack can be lost too, and its next redelivery must still be
+ * recognised; it goes once that ack has landed. `recognised` counts them.
  */
-async function dropRedeliveredCopies(tx: Queryable, workspaceId: string, events: readonly CanonicalEvent[]): Promise<CanonicalEvent[]> {
+async function dropRedeliveredCopies(
+  tx: Queryable,
+  workspaceId: string,
+  events: readonly CanonicalEvent[],
+  deliveryBatchId: string | undefined,
+): Promise<{ kept: CanonicalEvent[]; recognised: number }> {
   const suspects = events.filter((e) => e.identityBasis === 'none' && e.redelivered);
   const pending = await findPendingAcks(tx, workspaceId, [...new Set(suspects.map((e) => e.streamKey))]);
   const unmatched = new Map<string, number[]>();
@@ -153,6 +161,7 @@ async function dropRedeliveredCopies(tx: Queryable, workspaceId: string, events:
     seenIds.add(event.eventId);
     kept.push(event);
   }
-  await removePendingAcks(tx, workspaceId, usedUp);
-  return kept;
+  if (deliveryBatchId) await passPendingAcks(tx, workspaceId, usedUp, deliveryBatchId);
+  else await removePendingAcks(tx, workspaceId, usedUp);
+  return { kept, recognised: deliveryBatchId ? usedUp.length : 0 };
 }

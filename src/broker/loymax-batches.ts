@@ -52,6 +52,8 @@ interface Reject {
   message: ConsumeMessage;
   code: string;
   reason: string;
+  /** Apply attempts made (none for a message that could not be read). */
+  attempts?: number;
 }
 
 export interface PreparedBatch {
@@ -105,8 +107,13 @@ export function createLoymaxBatches(options: LoymaxBatchOptions, deps: LoymaxCon
     sweep: RedeliverySweep,
   ): Promise<void> {
     const batchId = randomUUID();
-    for (const r of rejects) await deadLetter(errorChannel, r.message, r.code, r.reason, 0);
-    const remembered = pending.length > 0 ? await applyWithRetries(errorChannel, pending, batchId, isLost) : 0;
+    // Dead letters are sent once the rest is committed, just before the ack:
+    // a batch abandoned before (a store outage, a lost connection) is
+    // redelivered whole, and must not leave a first copy of them behind.
+    const failed = [...rejects];
+    const remembered = pending.length > 0 ? await applyWithRetries(pending, batchId, isLost, failed) : 0;
+    if (isLost()) throw new BatchAbandoned();
+    for (const f of failed) await deadLetter(errorChannel, f.message, f.code, f.reason, f.attempts ?? 0);
     if (isLost()) throw new BatchAbandoned();
     channel.ack(batch[batch.length - 1]!, true);
     // Identity-less events rely on the ack landing (their redelivery records
@@ -114,12 +121,32 @@ export function createLoymaxBatches(options: LoymaxBatchOptions, deps: LoymaxCon
     // let the batch's records go. Other batches need no proof; their
     // redeliveries are recognised by id whenever they come.
     if (pending.some((p) => p.event.identityBasis === 'none')) await ackLanded(channel, options.queue);
-    if (remembered > 0) {
-      await forgetAckedBatch(deps.store, options.workspaceId, batchId).catch((error: unknown) =>
-        log.warn({ err: error }, 'could not forget an acked batch; a later redelivery of an identical message could be taken for a copy'),
-      );
-    }
+    if (remembered > 0) await forgetAckedBatchUntilDone(batchId);
     await sweepStalePendingAcks(sweep, batch);
+  }
+
+  /**
+   * The batch's redelivery records must go before the next batch is
+   * applied: left behind, one would take a later, different message with the
+   * same body for a copy once redelivered. A failure (the store away) is
+   * retried, holding up consumption, until it succeeds or the process stops
+   * (the session's sweep then clears them; see README, "Exactly once").
+   */
+  async function forgetAckedBatchUntilDone(batchId: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await forgetAckedBatch(deps.store, options.workspaceId, batchId);
+        return;
+      } catch (error) {
+        if (isStopping()) {
+          log.warn({ err: error }, 'could not forget an acked batch before stopping; the next session sweeps its records');
+          return;
+        }
+        const delay = backoffDelay(attempt, 200, options.reconnectMaxDelayMs);
+        log.warn({ err: error, delayMs: delay }, 'could not forget an acked batch; retrying before the next batch');
+        await sleep(delay);
+      }
+    }
   }
 
   /**
@@ -136,8 +163,8 @@ export function createLoymaxBatches(options: LoymaxBatchOptions, deps: LoymaxCon
     );
   }
 
-  /** Returns how many identity-less events were remembered under batchId. */
-  async function applyWithRetries(errorChannel: ConfirmChannel, pending: Pending[], batchId: string, isLost: () => boolean): Promise<number> {
+  /** Returns how many identity-less events were remembered under batchId; adds the messages that keep failing to `failed`. */
+  async function applyWithRetries(pending: Pending[], batchId: string, isLost: () => boolean, failed: Reject[]): Promise<number> {
     const whole = await applyUntilDone(pending.map((p) => p.event), batchId, isLost);
     if (whole.ok) return whole.pendingAcks;
     let remembered = 0;
@@ -151,7 +178,7 @@ export function createLoymaxBatches(options: LoymaxBatchOptions, deps: LoymaxCon
           break;
         }
         if (attempt >= options.maxAttempts) {
-          await deadLetter(errorChannel, item.message, 'apply_failed', errorMessage(single.error), attempt);
+          failed.push({ message: item.message, code: 'apply_failed', reason: errorMessage(single.error), attempts: attempt });
           break;
         }
         metrics.retried.inc(labels);

@@ -41,6 +41,15 @@ export async function removePendingAcks(tx: Queryable, workspaceId: string, even
   ]);
 }
 
+/** Hands records used up by redelivered copies to the copies' own delivery batch (a fresh record, as of now). */
+export async function passPendingAcks(tx: Queryable, workspaceId: string, eventSeqs: readonly number[], batchId: string): Promise<void> {
+  if (eventSeqs.length === 0) return;
+  await tx.query(
+    'UPDATE pending_acks SET batch_id = $3, created_at = now() WHERE workspace_id = $1 AND event_seq IN (SELECT json_array_elements_text($2::json)::bigint)',
+    [workspaceId, JSON.stringify(eventSeqs), batchId],
+  );
+}
+
 /** Called once the broker has certainly processed a batch's ack. */
 export async function forgetAckedBatch(db: Queryable, workspaceId: string, batchId: string): Promise<void> {
   await db.query('DELETE FROM pending_acks WHERE workspace_id = $1 AND batch_id = $2', [workspaceId, batchId]);

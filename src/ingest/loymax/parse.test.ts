@@ -73,3 +73,14 @@ test('a body that is not UTF-8 (a cp1251 name) is rejected, never stored with re
   const utf8 = parseLoymaxMessage('customer.attribute.update', Buffer.concat([Buffer.from(before), Buffer.from('Иван'), Buffer.from(after)]));
   assert.ok(utf8.ok && JSON.stringify(utf8.value).includes('Иван'));
 });
+
+test('an id sent as a JSON number too large to be exact is refused, not stored as another card', () => {
+  const body = JSON.parse(loymaxSeedExamples.find((e) => e.routingKey === 'customer.card.changeBlockState')!.body);
+  body.cardInfo.cardNumber = 9643108503520071; // JSON.parse reads 9643108503520072
+  const parsed = parseLoymaxMessage('customer.card.changeBlockState', JSON.stringify(body).replace('9643108503520072', '9643108503520071'));
+  assert.ok(!parsed.ok);
+  assert.equal(parsed.error.code, 'invalid_model');
+  assert.match(parsed.error.reason, /cardNumber/);
+  body.cardInfo.cardNumber = Number.MAX_SAFE_INTEGER; // the largest exact one
+  assert.ok(parseLoymaxMessage('customer.card.changeBlockState', JSON.stringify(body)).ok);
+});

@@ -11,8 +11,11 @@ import type { LoymaxRoutingKey } from './routing-keys.ts';
  * the loyalty system may add fields before we know them.
  */
 const Nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
-const Id = Type.Union([Type.Integer(), Type.String({ minLength: 1, maxLength: 200 })]);
-const OptionalId = Nullable(Type.Union([Type.Integer(), Type.String({ maxLength: 200 })]));
+// An id sent as a JSON number past 2^53 has already lost digits when parsed
+// (9643108503520071 reads as ...072, another card): refused, not stored wrong.
+const SafeInteger = () => Type.Integer({ minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER });
+const Id = Type.Union([SafeInteger(), Type.String({ minLength: 1, maxLength: 200 })]);
+const OptionalId = Nullable(Type.Union([SafeInteger(), Type.String({ maxLength: 200 })]));
 const Text = Nullable(Type.String({ maxLength: 10_000 }));
 const DecimalText = Type.String({ pattern: '^\\s*-?\\d+(\\.\\d+)?\\s*$' });
 const Decimal = Nullable(Type.Union([Type.Number(), DecimalText]));
