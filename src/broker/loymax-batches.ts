@@ -3,7 +3,7 @@ import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import { applyEvents } from '../apply/apply-batch.ts';
 import type { CanonicalEvent } from '../events/canonical.ts';
-import { forgetAckedBatch, forgetPendingAcksBefore } from '../events/pending-acks.ts';
+import { forgetAckedBatch, forgetPendingAcksBefore, storeClock } from '../events/pending-acks.ts';
 import { parseLoymaxMessage } from '../ingest/loymax/parse.ts';
 import { LOYMAX_SOURCE, loymaxToCanonical } from '../ingest/loymax/to-canonical.ts';
 import type { Metrics } from '../metrics/metrics.ts';
@@ -107,6 +107,9 @@ export function createLoymaxBatches(options: LoymaxBatchOptions, deps: LoymaxCon
     sweep: RedeliverySweep,
   ): Promise<void> {
     const batchId = randomUUID();
+    // The session's start could not be read when it opened (the store away):
+    // before this session writes any record, any record there is older.
+    if (sweep.sessionStartedAt === null) sweep.sessionStartedAt = await storeClock(deps.store).catch(() => null);
     // Dead letters are sent once the rest is committed, just before the ack:
     // a batch abandoned before (a store outage, a lost connection) is
     // redelivered whole, and must not leave a first copy of them behind.

@@ -188,9 +188,12 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
         }
       }
 
-      const finished = closed.then(() => {
+      const finished = closed.then(async () => {
         clearInterval(lagTimer);
         if (timer) clearTimeout(timer);
+        // The next session must not apply the redelivered copies of a batch
+        // this one is still committing: wait for it to settle first.
+        while (draining) await draining;
         return stopping ? ('stopped' as const) : ('closed' as const);
       });
 
