@@ -124,3 +124,12 @@ test('a DELETE sent with a JSON content type and no body is read as no body; a P
   const put = await app.inject({ method: 'PUT', url: '/v1/imports/jobs/nightly', headers });
   assert.deepEqual([put.statusCode, put.json().error], [400, 'empty_body']);
 });
+
+test("Fastify's JSON protections stay on: a body smuggling a prototype is refused", async () => {
+  await ready();
+  for (const payload of ['{"constructor":{"prototype":{"polluted":1}}}', '{"__proto__":{"polluted":1}}']) {
+    const answer = await app.inject({ method: 'PUT', url: '/v1/imports/jobs/nightly', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, payload });
+    assert.equal(answer.statusCode, 400, payload);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  }
+});

@@ -17,9 +17,10 @@ const BODY_ERRORS: Readonly<Record<string, { status: number; error: string }>> =
 
 // The store refusing a value a read request brought (a date before year 1,
 // a number past bigint, bytes that are no text): the request's fault, not
-// smartcom's. Only for reads, whose values reach SQL as comparisons only.
+// smartcom's. Only for reads, whose values reach SQL as comparisons only (a
+// DELETE can write: there such an error is smartcom's own, a 500).
 const REFUSED_VALUES = new Set(['22003', '22008', '22007', '22021', '22P05', '22P02']);
-const READS = new Set(['GET', 'HEAD', 'DELETE']);
+const READS = new Set(['GET', 'HEAD']);
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -61,7 +62,8 @@ export function answerFrameworkError(error: FastifyError, _request: FastifyReque
  * a body; that is no bad request. Every other empty JSON body still is.
  */
 export function acceptEmptyJsonOnDelete(app: FastifyInstance): void {
-  const json = app.getDefaultJsonParser('error', 'ignore');
+  // Fastify's own protections, as configured (both refuse by default).
+  const json = app.getDefaultJsonParser(app.initialConfig.onProtoPoisoning ?? 'error', app.initialConfig.onConstructorPoisoning ?? 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (request.method === 'DELETE' && body === '') return done(null, undefined);
