@@ -21,3 +21,15 @@ test('a semicolon inside a literal, a quoted name or a comment is not the termin
   // a literal that closes and is followed by the terminator
   assert.equal(withoutTrailingTerminator("SELECT 'a;b'; -- x", 'mssql'), "SELECT 'a;b' -- x");
 });
+
+test("each dialect's own quoting and comment rules are followed", () => {
+  // PostgreSQL: dollar quotes, and E'' strings with backslash escapes
+  assert.equal(withoutTrailingTerminator('SELECT $t$--;$t$ AS x;', 'postgres'), 'SELECT $t$--;$t$ AS x');
+  assert.equal(withoutTrailingTerminator('SELECT $$a;$$; -- n', 'postgres'), 'SELECT $$a;$$ -- n');
+  assert.equal(withoutTrailingTerminator("SELECT E'it\\'s;' AS x; -- n", 'postgres'), "SELECT E'it\\'s;' AS x -- n");
+  // ... while a plain '' string's backslash is just a character
+  assert.equal(withoutTrailingTerminator("SELECT 'a\\' AS x;", 'postgres'), "SELECT 'a\\' AS x");
+  // MySQL: "--" is a comment only before a blank; a backtick name takes no backslash escape
+  assert.equal(withoutTrailingTerminator('SELECT 1--1;', 'mysql'), 'SELECT 1--1');
+  assert.equal(withoutTrailingTerminator('SELECT 1 AS `a\\`;', 'mysql'), 'SELECT 1 AS `a\\`');
+});

@@ -26,15 +26,24 @@ function lastSignificant(sql: string, dialect: SqlDialect): number {
   let i = 0;
   while (i < sql.length) {
     const ch = sql[i]!;
-    if (ch === '-' && sql[i + 1] === '-') {
+    if (ch === '-' && sql[i + 1] === '-' && (dialect !== 'mysql' || isCommentGap(sql[i + 2]))) {
+      // MySQL: "--" opens a comment only before a blank (1--1 is 1 minus -1)
       i = endOfLine(sql, i);
+    } else if (ch === '$' && dialect === 'postgres' && DOLLAR_TAG.test(sql.slice(i))) {
+      const tag = DOLLAR_TAG.exec(sql.slice(i))![0];
+      const close = sql.indexOf(tag, i + tag.length);
+      const end = close === -1 ? sql.length : close + tag.length;
+      last = end - 1;
+      i = end;
     } else if (ch === '#' && dialect === 'mysql') {
       i = endOfLine(sql, i);
     } else if (ch === '/' && sql[i + 1] === '*') {
       const close = sql.indexOf('*/', i + 2);
       i = close === -1 ? sql.length : close + 2;
     } else if (ch === "'" || ch === '"' || (ch === '`' && dialect === 'mysql') || (ch === '[' && dialect === 'mssql')) {
-      const end = endOfQuoted(sql, i, ch === '[' ? ']' : ch, backslashEscapes);
+      // PostgreSQL's E'...' takes backslash escapes too; a MySQL `name` never does.
+      const escapes = ch === '`' ? false : backslashEscapes || (dialect === 'postgres' && ch === "'" && /[eE]/.test(sql[i - 1] ?? '') && !/\w/.test(sql[i - 2] ?? ''));
+      const end = endOfQuoted(sql, i, ch === '[' ? ']' : ch, escapes);
       last = end - 1;
       i = end;
     } else {
@@ -44,6 +53,11 @@ function lastSignificant(sql: string, dialect: SqlDialect): number {
   }
   return last;
 }
+
+// A PostgreSQL dollar quote's opening tag: $$ or $name$.
+const DOLLAR_TAG = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/;
+
+const isCommentGap = (ch: string | undefined): boolean => ch === undefined || /\s/.test(ch);
 
 function endOfLine(sql: string, from: number): number {
   const newline = sql.indexOf('\n', from);
