@@ -32,7 +32,7 @@ mine AS (
   UNION
   SELECT a.customer_key, a.lookup_kind, a.lookup_value
     FROM attributes a JOIN touched t ON t.customer_key = a.customer_key
-   WHERE a.workspace_id = $1 AND a.lookup_kind IN (SELECT kind FROM rule)
+   WHERE a.workspace_id = $1 AND a.lookup_kind IN (SELECT kind FROM rule) AND a.lookup_value <> ''
 ),
 shared AS (
   SELECT m.customer_key AS mine, o.customer_key AS other, m.kind, m.value
