@@ -45,6 +45,9 @@ export interface RedeliverySweep {
   done: boolean;
 }
 
+// How long a stopping process goes on trying to forget an acked batch's records while the store is away.
+const FORGET_ON_STOP_MS = 10_000;
+
 // Small slices: a statement's answer for the batch being committed waits at most one slice.
 const PARSE_SLICE = 25;
 
@@ -132,17 +135,20 @@ export function createLoymaxBatches(options: LoymaxBatchOptions, deps: LoymaxCon
    * The batch's redelivery records must go before the next batch is
    * applied: left behind, one would take a later, different message with the
    * same body for a copy once redelivered. A failure (the store away) is
-   * retried, holding up consumption, until it succeeds or the process stops
-   * (the session's sweep then clears them; see README, "Exactly once").
+   * retried, holding up consumption, until it succeeds; a stopping process
+   * goes on trying for FORGET_ON_STOP_MS, then leaves them (see README,
+   * "Exactly once", for what that risks).
    */
   async function forgetAckedBatchUntilDone(batchId: string): Promise<void> {
+    let giveUpAt = Infinity;
     for (let attempt = 0; ; attempt++) {
       try {
         await forgetAckedBatch(deps.store, options.workspaceId, batchId);
         return;
       } catch (error) {
-        if (isStopping()) {
-          log.warn({ err: error }, 'could not forget an acked batch before stopping; the next session sweeps its records');
+        if (isStopping()) giveUpAt = Math.min(giveUpAt, Date.now() + FORGET_ON_STOP_MS);
+        if (Date.now() >= giveUpAt) {
+          log.error({ err: error, batchId }, 'stopping without forgetting an acked batch: until the next session sees a new message, a redelivered identical message could be taken for a copy');
           return;
         }
         const delay = backoffDelay(attempt, 200, options.reconnectMaxDelayMs);
