@@ -1,31 +1,18 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { findCustomerKeys } from '../src/profiles/find-customers.ts';
-import { migrate, MIGRATIONS_DIR } from '../src/store/migrate.ts';
-import { openPostgresStore } from '../src/store/postgres-store.ts';
+import { migrate } from '../src/store/migrate.ts';
 import { createWorkspace } from '../src/workspaces/workspaces.ts';
-import { createTestDatabase } from './support/test-database.ts';
+import { storeBeforeMigration } from './support/store-before-migration.ts';
 
 // A store written when an e-mail attribute of blanks became the lookup value
 // '' (before migration 20261122080000): such values stop matching, and the
 // identity links they made go; a real address, and an operator's undone
 // link, stay.
 const MIGRATION = '20261122080000_blank_email_lookups.sql';
-const olderMigrations = mkdtempSync(join(tmpdir(), 'smartcom-migrations-'));
-after(() => rmSync(olderMigrations, { recursive: true, force: true }));
 
 test('blank e-mail lookup values and the links they made are cleared on upgrade', async (t) => {
-  for (const file of readdirSync(MIGRATIONS_DIR)) if (file < MIGRATION) cpSync(join(MIGRATIONS_DIR, file), join(olderMigrations, file));
-  const db = await createTestDatabase();
-  const store = openPostgresStore(db.url, 2);
-  t.after(async () => {
-    await store.close();
-    await db.drop();
-  });
-  await migrate(store, olderMigrations);
+  const store = await storeBeforeMigration(t, MIGRATION);
   await createWorkspace(store, 'upgrade');
   await store.query(
     `INSERT INTO attributes (workspace_id, customer_key, code, value, changed_at, event_seq, lookup_kind, lookup_value) VALUES

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import amqp from 'amqplib';
 import pino from 'pino';
 import { startLoymaxConsumer, type LoymaxConsumer } from '../src/broker/loymax-consumer.ts';
 import { listErrorEntries } from '../src/broker/error-queue.ts';
@@ -12,7 +13,6 @@ import { createWorkspace } from '../src/workspaces/workspaces.ts';
 import { deleteTopology, queueDepth, TEST_AMQP_URL, uniqueTopology } from './support/test-broker.ts';
 import { createTestDatabase, type TestDatabase } from './support/test-database.ts';
 import { waitFor } from './support/wait-for.ts';
-import amqp from 'amqplib';
 
 // Messages without an identity of their own (a card block has no id) are
 // told from their redelivered copies by the consumer's records of deliveries

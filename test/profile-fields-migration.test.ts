@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { readdirSync } from 'node:fs';
+import { test } from 'node:test';
 import { applyEvents } from '../src/apply/apply-batch.ts';
 import type { ProfileField } from '../src/events/canonical.ts';
 import { sqlCustomerRef, sqlRowEvent, type SqlRowContext } from '../src/ingest/sql/sql-event.ts';
 import { migrate, MIGRATIONS_DIR } from '../src/store/migrate.ts';
-import { openPostgresStore } from '../src/store/postgres-store.ts';
 import { createWorkspace } from '../src/workspaces/workspaces.ts';
-import { createTestDatabase } from './support/test-database.ts';
+import { storeBeforeMigration } from './support/store-before-migration.ts';
 
 // A store written before profile fields became one document per profile
 // and type (migration 20261122020000) keeps every field, its value, change
@@ -27,18 +24,9 @@ const details = (localId: string, fields: ProfileField[]) => {
   });
 };
 
-const olderMigrations = mkdtempSync(join(tmpdir(), 'smartcom-migrations-'));
-after(() => rmSync(olderMigrations, { recursive: true, force: true }));
 
 test('fields stored one per row are kept as documents, and later changes still win per field', async (t) => {
-  for (const file of readdirSync(MIGRATIONS_DIR)) if (file < DOCUMENTS_MIGRATION) cpSync(join(MIGRATIONS_DIR, file), join(olderMigrations, file));
-  const db = await createTestDatabase();
-  const store = openPostgresStore(db.url, 2);
-  t.after(async () => {
-    await store.close();
-    await db.drop();
-  });
-  await migrate(store, olderMigrations);
+  const store = await storeBeforeMigration(t, DOCUMENTS_MIGRATION);
   await createWorkspace(store, 'upgrade');
   await store.query(
     `INSERT INTO profile_fields (workspace_id, customer_key, field_type, name, value, changed_at, event_seq) VALUES

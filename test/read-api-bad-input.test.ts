@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { applyEvents } from '../src/apply/apply-batch.ts';
 import { parseLoymaxMessage } from '../src/ingest/loymax/parse.ts';
@@ -31,11 +31,8 @@ function purchase(customerId: number, purchaseId: number, externalId: string) {
 const email = (customerId: number, value: string) =>
   loymax('customer.attribute.update', { eventCode: 'OnCustomerAttributeUpdate', attributeCode: 'Email', newValue: value, changeDateTime: '2021-06-15T09:17:07Z', customerInfo: { customerId } }, `email-${customerId}`);
 
-// Set up on first use: the store's own before() hook must have run.
-let setup: Promise<void> | undefined;
-const ready = () => (setup ??= seed());
-async function seed(): Promise<void> {
-  app = await buildTestApp(store());
+before(async () => {
+  app = await buildTestApp(await store.ready());
   key = (await createApiKey(store(), 'default', 'reader')).key;
   // Two customers whose purchases share a till's cheque id, and a refund of
   // the first one's naming only that id.
@@ -51,11 +48,10 @@ async function seed(): Promise<void> {
     email(202, '  '),
     email(203, 'Someone@Example.com'),
   ]);
-}
+});
 after(() => app?.close());
 
 const request = async (method: 'GET' | 'DELETE', url: string) => {
-  await ready();
   const answer = await app.inject({ method, url, headers: { authorization: `Bearer ${key}` } });
   return { status: answer.statusCode, body: answer.json() as Record<string, any> };
 };
@@ -108,7 +104,6 @@ test('a blank e-mail finds no one; a real one is found whatever its case', async
 });
 
 test('a path that is not valid percent-encoding is refused in the house shape', async () => {
-  await ready();
   for (const url of ['/v1/customers/%', '/v1/customers/%ED%A0%80']) {
     const answer = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
     assert.equal(answer.statusCode, 400, url);
@@ -117,7 +112,6 @@ test('a path that is not valid percent-encoding is refused in the house shape', 
 });
 
 test('a DELETE sent with a JSON content type and no body is read as no body; a PUT is still refused', async () => {
-  await ready();
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const unlink = await app.inject({ method: 'DELETE', url: '/v1/customers/107/links/108', headers });
   assert.deepEqual([unlink.statusCode, unlink.json().error], [404, 'link_not_found']);
@@ -126,7 +120,6 @@ test('a DELETE sent with a JSON content type and no body is read as no body; a P
 });
 
 test("Fastify's JSON protections stay on: a body smuggling a prototype is refused", async () => {
-  await ready();
   for (const payload of ['{"constructor":{"prototype":{"polluted":1}}}', '{"__proto__":{"polluted":1}}']) {
     const answer = await app.inject({ method: 'PUT', url: '/v1/imports/jobs/nightly', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, payload });
     assert.equal(answer.statusCode, 400, payload);
