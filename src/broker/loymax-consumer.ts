@@ -120,6 +120,8 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
       // channel.consume() resolves.
       const buffer: ConsumeMessage[] = [];
       let draining: Promise<void> | null = null;
+      // The batch after the one being committed, parsed while the store works.
+      let next: Promise<PreparedBatch> | null = null;
       let timer: NodeJS.Timeout | null = null;
       let consumerTag: string;
       try {
@@ -145,6 +147,9 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
         }
         buffer.push(message);
         metrics.consumed.inc({ source: LOYMAX_SOURCE });
+        // A full batch arriving while another is committed is parsed at once,
+        // not when the commit ends: parsing is then off the store's path.
+        if (draining && buffer.length >= options.batchSize) prepareAhead();
         if (buffer.length >= options.batchSize) kick();
         else timer ??= setTimeout(kick, options.batchWaitMs);
       }
@@ -164,7 +169,10 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
             draining = null;
             // Kicking again with the connection gone would throw BatchAbandoned
             // at once and kick again: a microtask loop that starves the process.
-            if (lost) buffer.length = 0;
+            if (lost) {
+              buffer.length = 0;
+              next = null;
+            }
             else if (buffer.length >= options.batchSize) kick();
             else if (buffer.length > 0) timer ??= setTimeout(kick, options.batchWaitMs);
           });
@@ -173,19 +181,23 @@ export function startLoymaxConsumer(options: LoymaxConsumerOptions, deps: Loymax
       // Batches are committed strictly one after another; the next one is
       // parsed while the store works on the current one.
       async function drain(): Promise<void> {
-        let next: Promise<PreparedBatch> | null = null;
         while (next || buffer.length > 0) {
           if (lost) throw new BatchAbandoned();
-          const current = await (next ?? prepareBatch(buffer.splice(0, options.batchSize)));
+          // Taken before waiting: a batch prepared ahead meanwhile is the next one.
+          const taken = next ?? prepareBatch(buffer.splice(0, options.batchSize));
           next = null;
+          const current = await taken;
           const committing = commitBatch(channel, errorChannel, current, () => lost, sweep);
-          if (buffer.length > 0) {
-            next = prepareBatch(buffer.splice(0, options.batchSize));
-            // if the commit fails, drain ends and this batch is redelivered; never an unhandled rejection
-            next.catch(() => {});
-          }
+          prepareAhead();
           await committing;
         }
+      }
+
+      function prepareAhead(): void {
+        if (next || buffer.length === 0) return;
+        next = prepareBatch(buffer.splice(0, options.batchSize));
+        // if the commit fails, drain ends and this batch is redelivered; never an unhandled rejection
+        next.catch(() => {});
       }
 
       const finished = closed.then(async () => {
