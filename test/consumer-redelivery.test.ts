@@ -59,6 +59,7 @@ async function rig(): Promise<Rig> {
       }
       return base.query(sql, params);
     }) as Store['query'],
+    copyInto: (table, columns, text) => base.copyInto(table, columns, text),
     transaction: ((fn: Parameters<Store['transaction']>[0]) => (faults.outage ? Promise.reject(outage()) : base.transaction(fn))) as Store['transaction'],
     close: async () => {},
   };

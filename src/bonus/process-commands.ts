@@ -1,4 +1,4 @@
-import type { Queryable, Store } from '../store/db.ts';
+import type { Queryable, Session, Store } from '../store/db.ts';
 import { applyEventsInTransaction } from '../apply/apply-batch.ts';
 import { bonusAccountEvents } from './bonus-account-events.ts';
 import { insertCustomers, readCustomers, updateCustomers } from './bonus-customers-table.ts';
@@ -115,7 +115,7 @@ async function readCustomersOf(tx: Queryable, workspaceId: string, items: readon
   return [...all.values()];
 }
 
-async function writePlan(tx: Queryable, workspaceId: string, plan: BatchPlan, at: string): Promise<void> {
+async function writePlan(tx: Session, workspaceId: string, plan: BatchPlan, at: string): Promise<void> {
   // Operations and the balances they move, together (plan.created / plan.updated carry the sums).
   await insertCustomers(tx, workspaceId, plan.created, at);
   await updateCustomers(tx, workspaceId, plan.updated, at);

@@ -1,40 +1,64 @@
 import type { CanonicalEvent } from './canonical.ts';
-import type { Queryable } from '../store/db.ts';
+import { copyLines, type CopyValue } from '../store/copy-text.ts';
+import type { Queryable, Session } from '../store/db.ts';
 
 /** All SQL over the `events` table: the append-only canonical event log. */
 
+const LOG_COLUMNS = ['seq', 'workspace_id', 'event_id', 'source', 'routing_key', 'event_code', 'customer_key', 'message_id', 'occurred_at',
+  'received_at', 'payload'] as const;
+
+export interface AppendOptions {
+  /**
+   * The caller knows of no reason any of the events could be in the log
+   * already: they are written without asking first. If one is, the write
+   * fails (isAlreadyLogged) and takes the transaction with it; the caller
+   * then applies the batch again without this option.
+   */
+  assumeNew?: boolean;
+}
+
 /**
  * Appends events; those whose id is already in the log are skipped. Returns
- * the sequence number of each event actually appended, by event id.
+ * the sequence number of each event actually appended, by event id, in the
+ * events' order.
  */
-export async function appendEvents(tx: Queryable, workspaceId: string, events: readonly CanonicalEvent[]): Promise<Map<string, number>> {
+export async function appendEvents(tx: Session, workspaceId: string, events: readonly CanonicalEvent[], options: AppendOptions = {}): Promise<Map<string, number>> {
   if (events.length === 0) return new Map();
-  const rows = events.map((e) => ({
-    event_id: e.eventId,
-    source: e.source,
-    routing_key: e.routingKey,
-    event_code: e.eventCode,
-    customer_key: e.customer.key,
-    stream_key: e.streamKey,
-    body_hash: e.bodyHash,
-    message_id: e.messageId,
-    occurred_at: e.occurredAt,
-    received_at: e.receivedAt,
-    payload: e.payload,
-  }));
-  const result = await tx.query<{ event_id: string; seq: number }>(
-    `INSERT INTO events (workspace_id, event_id, source, routing_key, event_code, customer_key, stream_key, body_hash,
-                         message_id, occurred_at, received_at, payload)
-     SELECT $1, r.event_id, r.source, r.routing_key, r.event_code, r.customer_key, r.stream_key, r.body_hash,
-            r.message_id, r.occurred_at, r.received_at, r.payload
-       FROM json_to_recordset($2::json) AS r(event_id uuid, source text, routing_key text, event_code text,
-            customer_key text, stream_key text, body_hash text, message_id text, occurred_at timestamptz,
-            received_at timestamptz, payload json)
-     ON CONFLICT (workspace_id, event_id) DO NOTHING
-     RETURNING event_id, seq`,
-    [workspaceId, JSON.stringify(rows)],
-  );
-  return new Map(result.rows.map((r) => [r.event_id, Number(r.seq)]));
+  const logged = options.assumeNew ? new Set<string>() : await findLoggedIds(tx, workspaceId, events.map((e) => e.eventId));
+  const fresh = events.filter((e) => !logged.has(e.eventId));
+  const seqs = await reserveLogSeqs(tx, fresh.length);
+  const seqById = new Map(fresh.map((e, i) => [e.eventId, seqs[i]!]));
+  if (fresh.length > 0) {
+    await tx.copyInto('events', LOG_COLUMNS, copyLines(fresh.map((e) => logRow(workspaceId, e, seqById.get(e.eventId)!))));
+  }
+  return seqById;
+}
+
+/** The log's unique index refused an event: the batch held one the log already has. */
+export const isAlreadyLogged = (error: unknown): boolean => {
+  const e = error as { code?: string; constraint?: string } | null;
+  return e?.code === '23505' && e.constraint === 'events_workspace_id_event_id_key';
+};
+
+function logRow(workspaceId: string, e: CanonicalEvent, seq: number): CopyValue[] {
+  return [seq, workspaceId, e.eventId, e.source, e.routingKey, e.eventCode, e.customer.key, e.messageId, e.occurredAt, e.receivedAt,
+    e.payloadJson ?? JSON.stringify(e.payload)];
+}
+
+async function findLoggedIds(tx: Queryable, workspaceId: string, ids: readonly string[]): Promise<Set<string>> {
+  const result = await tx.query<{ event_id: string }>('SELECT event_id FROM events WHERE workspace_id = $1 AND event_id = ANY($2::uuid[])', [workspaceId, ids]);
+  return new Set(result.rows.map((r) => r.event_id));
+}
+
+/**
+ * Sequence numbers for new entries, ascending, from the log's own sequence:
+ * taken before the write because COPY returns nothing, and unique across
+ * every writer. Numbers of a transaction that rolls back are never used.
+ */
+async function reserveLogSeqs(tx: Queryable, count: number): Promise<number[]> {
+  if (count === 0) return [];
+  const result = await tx.query<{ seq: number }>("SELECT nextval('events_seq_seq') AS seq FROM generate_series(1, $1)", [count]);
+  return result.rows.map((r) => Number(r.seq));
 }
 
 export interface LoggedEvent {
@@ -78,6 +102,17 @@ export async function listEventsOfCustomers(
     receivedAt: isoOrNull(r.received_at) ?? '',
     payload: r.payload,
   }));
+}
+
+/** When the newest event addressed to any of these keys (a profile and those merged into it) was received. */
+export async function lastEventAtOf(db: Queryable, workspaceId: string, customerKeys: readonly string[]): Promise<string | null> {
+  const result = await db.query<{ at: Date | string | null }>(
+    `SELECT max(e.received_at) AS at
+       FROM unnest($2::text[]) AS k(key),
+            LATERAL (SELECT received_at FROM events WHERE workspace_id = $1 AND customer_key = k.key ORDER BY seq DESC LIMIT 1) AS e`,
+    [workspaceId, customerKeys],
+  );
+  return isoOrNull(result.rows[0]?.at);
 }
 
 export function isoOrNull(value: unknown): string | null {

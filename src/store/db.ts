@@ -11,9 +11,19 @@ export interface Queryable {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>>;
 }
 
-export interface Store extends Queryable {
+/** A store connection or transaction: queries, and bulk loads. */
+export interface Session extends Queryable {
+  /**
+   * Loads rows given in COPY text format (copy-text.ts) into a table's
+   * columns. No ON CONFLICT: for rows that cannot be there yet (a row that is
+   * fails the statement, and with it the transaction).
+   */
+  copyInto(table: string, columns: readonly string[], text: string): Promise<void>;
+}
+
+export interface Store extends Session {
   readonly kind: 'postgres' | 'pglite';
   /** Runs fn in one transaction: commit when it resolves, roll back when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Session) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
