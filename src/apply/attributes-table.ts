@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/db.ts';
+import { MERGE_PAIRS, mergePairParams, type MergePair } from './merge-pairs.ts';
 import type { AttributeChangeRow, AttributeRow } from './reduce-segment.ts';
 
 /**
@@ -47,18 +48,22 @@ export async function insertAttributeChanges(tx: Queryable, workspaceId: string,
  * attribute, the later change wins and the other is dropped (its history
  * stays in attribute_changes, which moves whole).
  */
-export async function moveAttributes(tx: Queryable, workspaceId: string, fromKey: string, intoKey: string): Promise<void> {
+export async function moveAttributes(tx: Queryable, workspaceId: string, pairs: readonly MergePair[]): Promise<void> {
+  const params = mergePairParams(workspaceId, pairs);
   await tx.query(
-    `DELETE FROM attributes f USING attributes t
-      WHERE f.workspace_id = $1 AND f.customer_key = $2 AND t.workspace_id = $1 AND t.customer_key = $3 AND t.code = f.code
+    `DELETE FROM attributes f USING attributes t, ${MERGE_PAIRS}
+      WHERE f.workspace_id = $1 AND f.customer_key = m.from_key AND t.workspace_id = $1 AND t.customer_key = m.into_key AND t.code = f.code
         AND (t.changed_at, t.event_seq) >= (f.changed_at, f.event_seq)`,
-    [workspaceId, fromKey, intoKey],
+    params,
   );
   await tx.query(
-    `DELETE FROM attributes t USING attributes f
-      WHERE t.workspace_id = $1 AND t.customer_key = $3 AND f.workspace_id = $1 AND f.customer_key = $2 AND f.code = t.code`,
-    [workspaceId, fromKey, intoKey],
+    `DELETE FROM attributes t USING attributes f, ${MERGE_PAIRS}
+      WHERE t.workspace_id = $1 AND t.customer_key = m.into_key AND f.workspace_id = $1 AND f.customer_key = m.from_key AND f.code = t.code`,
+    params,
   );
-  await tx.query('UPDATE attributes SET customer_key = $3 WHERE workspace_id = $1 AND customer_key = $2', [workspaceId, fromKey, intoKey]);
-  await tx.query('UPDATE attribute_changes SET customer_key = $3 WHERE workspace_id = $1 AND customer_key = $2', [workspaceId, fromKey, intoKey]);
+  await tx.query(`UPDATE attributes a SET customer_key = m.into_key FROM ${MERGE_PAIRS} WHERE a.workspace_id = $1 AND a.customer_key = m.from_key`, params);
+  await tx.query(
+    `UPDATE attribute_changes a SET customer_key = m.into_key FROM ${MERGE_PAIRS} WHERE a.workspace_id = $1 AND a.customer_key = m.from_key`,
+    params,
+  );
 }

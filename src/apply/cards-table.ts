@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/db.ts';
+import { MERGE_PAIRS, mergePairParams, type MergePair } from './merge-pairs.ts';
 import type { CardChangeRow, CardRow } from './reduce-segment.ts';
 
 /**
@@ -36,13 +37,14 @@ export async function upsertCards(tx: Queryable, workspaceId: string, rows: read
     [workspaceId, JSON.stringify(rows)],
   );
   // A null above keeps the stored value; a card linked anew and not replaced since must lose its old replacement.
-  const relinked = rows.filter((r) => r.relinked && r.replaced_by === null).map((r) => ({ source: r.source, card_number: r.card_number }));
+  const relinked = rows.filter((r) => r.relinked && r.replaced_by === null);
   if (relinked.length === 0) return;
+  // Arrays, not a JSON document: the planner sees how few rows they hold and looks the cards up by key.
   await tx.query(
     `UPDATE cards c SET replaced_by = NULL
-       FROM json_to_recordset($2::json) AS r(source text, card_number text)
+       FROM unnest($2::text[], $3::text[]) AS r(source, card_number)
       WHERE c.workspace_id = $1 AND c.source = r.source AND c.card_number = r.card_number AND c.replaced_by IS NOT NULL`,
-    [workspaceId, JSON.stringify(relinked)],
+    [workspaceId, relinked.map((r) => r.source), relinked.map((r) => r.card_number)],
   );
 }
 
@@ -58,6 +60,10 @@ export async function insertCardChanges(tx: Queryable, workspaceId: string, rows
   );
 }
 
-export async function moveCards(tx: Queryable, workspaceId: string, fromKey: string, intoKey: string): Promise<void> {
-  await tx.query('UPDATE cards SET customer_key = $3 WHERE workspace_id = $1 AND customer_key = $2', [workspaceId, fromKey, intoKey]);
+export async function moveCards(tx: Queryable, workspaceId: string, pairs: readonly MergePair[]): Promise<void> {
+  await tx.query(
+    `UPDATE cards c SET customer_key = m.into_key FROM ${MERGE_PAIRS}
+      WHERE c.workspace_id = $1 AND c.customer_key = m.from_key`,
+    mergePairParams(workspaceId, pairs),
+  );
 }

@@ -3,6 +3,7 @@ import { lockWorkspaceForApply } from './workspace-lock.ts';
 import type { Queryable, Store } from '../store/db.ts';
 import type { TableWrite } from './combined-writes.ts';
 import type { DetailRows } from './detail-rows.ts';
+import type { PlannedMerge } from './merge-pairs.ts';
 
 /**
  * Identity links: two profiles of different sources in one workspace that
@@ -100,7 +101,7 @@ async function pruneStaleLinks(tx: Queryable, workspaceId: string, touched: stri
  * Links the given profiles to every profile of another source sharing a
  * linkable identifier with them, after dropping their links that no longer
  * hold (the shared value changed hands or changed). Skipped when the workspace has no profile
- * of another source (the common single-source case costs one index probe).
+ * of another source (the common single-source case costs one probe of customer_sources).
  */
 export async function linkSharedIdentifiers(
   tx: Queryable,
@@ -113,9 +114,7 @@ export async function linkSharedIdentifiers(
   if (sources.size === 1) {
     const [source] = sources;
     const other = await tx.query<{ found: boolean }>(
-      // two index ranges; written as one OR, the planner filters the whole workspace
-      `SELECT EXISTS (SELECT 1 FROM customers WHERE workspace_id = $1 AND source < $2)
-           OR EXISTS (SELECT 1 FROM customers WHERE workspace_id = $1 AND source > $2) AS found`,
+      'SELECT EXISTS (SELECT 1 FROM customer_sources WHERE workspace_id = $1 AND source <> $2) AS found',
       [workspaceId, source],
     );
     if (!other.rows[0]?.found) return;
@@ -131,22 +130,29 @@ export async function linkSharedIdentifiers(
 }
 
 /**
- * A profile merged into another: the links an operator undid on it are
- * undone on the target too (the operator said "not the same person", and the
+ * Profiles merged into others: the links an operator undid on one are
+ * undone on its target too (the operator said "not the same person", and the
  * target now is that profile), unless the target already has a link of its
- * own with that profile.
+ * own with that profile. One merge after the other, as a later one carries
+ * what an earlier one carried (A into B carries A's undone link with C to B;
+ * C into D then carries both to D); nothing to do, and one probe, when the
+ * workspace has no undone link.
  */
-export async function carryUndoneLinks(tx: Queryable, workspaceId: string, fromKey: string, intoKey: string, seq: number): Promise<void> {
-  await tx.query(
-    `INSERT INTO identity_links (workspace_id, key_a, key_b, undone_at, undone_by_seq)
-     SELECT $1, LEAST(o.other, $3), GREATEST(o.other, $3), o.undone_at, $4::bigint
-       FROM (SELECT CASE WHEN key_a = $2 THEN key_b ELSE key_a END AS other, undone_at
-               FROM identity_links
-              WHERE workspace_id = $1 AND (key_a = $2 OR key_b = $2) AND undone_at IS NOT NULL) AS o
-      WHERE o.other <> $3
-     ON CONFLICT (workspace_id, key_a, key_b) DO NOTHING`,
-    [workspaceId, fromKey, intoKey, seq],
-  );
+export async function carryUndoneLinks(tx: Queryable, workspaceId: string, merges: ReadonlyArray<PlannedMerge>): Promise<void> {
+  const any = await tx.query('SELECT 1 FROM identity_links WHERE workspace_id = $1 AND undone_at IS NOT NULL LIMIT 1', [workspaceId]);
+  if (any.rows.length === 0) return;
+  for (const m of merges) {
+    await tx.query(
+      `INSERT INTO identity_links (workspace_id, key_a, key_b, undone_at, undone_by_seq)
+       SELECT $1, LEAST(o.other, $3), GREATEST(o.other, $3), o.undone_at, $4::bigint
+         FROM (SELECT CASE WHEN key_a = $2 THEN key_b ELSE key_a END AS other, undone_at
+                 FROM identity_links
+                WHERE workspace_id = $1 AND (key_a = $2 OR key_b = $2) AND undone_at IS NOT NULL) AS o
+        WHERE o.other <> $3
+       ON CONFLICT (workspace_id, key_a, key_b) DO NOTHING`,
+      [workspaceId, m.from_key, m.into_key, m.seq],
+    );
+  }
 }
 
 /** An operator undid these links (or ruled them out before they existed). */

@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/db.ts';
+import { MERGE_PAIRS, mergePairParams, type MergePair } from './merge-pairs.ts';
 
 /** A row of `imported_bonus_balances`: a profile's balance as one source keeps it. */
 export interface ImportedBonusBalanceRow {
@@ -36,22 +37,22 @@ export async function upsertImportedBonusBalances(tx: Queryable, workspaceId: st
  * hold a balance from the same source, the newer one (as_of, then event)
  * stays and the other is dropped, as the upsert would have decided.
  */
-export async function moveImportedBonusBalances(tx: Queryable, workspaceId: string, fromKey: string, intoKey: string): Promise<void> {
+export async function moveImportedBonusBalances(tx: Queryable, workspaceId: string, pairs: readonly MergePair[]): Promise<void> {
+  const params = mergePairParams(workspaceId, pairs);
   await tx.query(
-    `DELETE FROM imported_bonus_balances f USING imported_bonus_balances t
-      WHERE f.workspace_id = $1 AND f.customer_key = $2 AND t.workspace_id = $1 AND t.customer_key = $3
+    `DELETE FROM imported_bonus_balances f USING imported_bonus_balances t, ${MERGE_PAIRS}
+      WHERE f.workspace_id = $1 AND f.customer_key = m.from_key AND t.workspace_id = $1 AND t.customer_key = m.into_key
         AND t.source_name = f.source_name AND (t.as_of, t.event_seq) >= (f.as_of, f.event_seq)`,
-    [workspaceId, fromKey, intoKey],
+    params,
   );
   await tx.query(
-    `DELETE FROM imported_bonus_balances t USING imported_bonus_balances f
-      WHERE t.workspace_id = $1 AND t.customer_key = $3 AND f.workspace_id = $1 AND f.customer_key = $2
+    `DELETE FROM imported_bonus_balances t USING imported_bonus_balances f, ${MERGE_PAIRS}
+      WHERE t.workspace_id = $1 AND t.customer_key = m.into_key AND f.workspace_id = $1 AND f.customer_key = m.from_key
         AND f.source_name = t.source_name`,
-    [workspaceId, fromKey, intoKey],
+    params,
   );
-  await tx.query('UPDATE imported_bonus_balances SET customer_key = $3 WHERE workspace_id = $1 AND customer_key = $2', [
-    workspaceId,
-    fromKey,
-    intoKey,
-  ]);
+  await tx.query(
+    `UPDATE imported_bonus_balances b SET customer_key = m.into_key FROM ${MERGE_PAIRS} WHERE b.workspace_id = $1 AND b.customer_key = m.from_key`,
+    params,
+  );
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/db.ts';
+import { MERGE_PAIRS, mergePairParams, type MergePair } from './merge-pairs.ts';
 
 /** A row of `promo_codes`: one code of one source, issued to a profile (customer_key) or to no one. */
 export interface PromoCodeRow {
@@ -40,6 +41,9 @@ export async function upsertPromoCodes(tx: Queryable, workspaceId: string, rows:
 }
 
 /** A merge: the merged profile's codes are the target's now (a code has one row, so nothing collides). */
-export async function movePromoCodes(tx: Queryable, workspaceId: string, fromKey: string, intoKey: string): Promise<void> {
-  await tx.query('UPDATE promo_codes SET customer_key = $3 WHERE workspace_id = $1 AND customer_key = $2', [workspaceId, fromKey, intoKey]);
+export async function movePromoCodes(tx: Queryable, workspaceId: string, pairs: readonly MergePair[]): Promise<void> {
+  await tx.query(
+    `UPDATE promo_codes p SET customer_key = m.into_key FROM ${MERGE_PAIRS} WHERE p.workspace_id = $1 AND p.customer_key = m.from_key`,
+    mergePairParams(workspaceId, pairs),
+  );
 }

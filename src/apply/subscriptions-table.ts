@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/db.ts';
+import { MERGE_PAIRS, mergePairParams, type MergePair } from './merge-pairs.ts';
 import type { SubscriptionRow } from './reduce-segment.ts';
 import { SUBSCRIPTION_DETAILS } from './subscription-overlay.ts';
 
@@ -28,7 +29,8 @@ export async function upsertSubscriptions(tx: Queryable, workspaceId: string, ro
  * earlier: the later row's channels, and the earlier's where the later has
  * none (a whole-row choice lost channels only the older row knew).
  */
-export async function moveSubscriptions(tx: Queryable, workspaceId: string, fromKey: string, intoKey: string): Promise<void> {
+export async function moveSubscriptions(tx: Queryable, workspaceId: string, pairs: readonly MergePair[]): Promise<void> {
+  const params = mergePairParams(workspaceId, pairs);
   const overlaid = SUBSCRIPTION_DETAILS.map(
     (c) => `${c} = CASE WHEN f.event_seq > t.event_seq THEN COALESCE(f.${c}, t.${c}) ELSE COALESCE(t.${c}, f.${c}) END`,
   ).join(',\n           ');
@@ -37,14 +39,14 @@ export async function moveSubscriptions(tx: Queryable, workspaceId: string, from
            ${overlaid},
            event_seq = GREATEST(t.event_seq, f.event_seq),
            updated_at = CASE WHEN f.event_seq > t.event_seq THEN f.updated_at ELSE t.updated_at END
-      FROM subscriptions f
-     WHERE t.workspace_id = $1 AND t.customer_key = $3 AND f.workspace_id = $1 AND f.customer_key = $2 AND f.type_code = t.type_code`,
-    [workspaceId, fromKey, intoKey],
+      FROM subscriptions f, ${MERGE_PAIRS}
+     WHERE t.workspace_id = $1 AND t.customer_key = m.into_key AND f.workspace_id = $1 AND f.customer_key = m.from_key AND f.type_code = t.type_code`,
+    params,
   );
   await tx.query(
-    `DELETE FROM subscriptions f USING subscriptions t
-      WHERE f.workspace_id = $1 AND f.customer_key = $2 AND t.workspace_id = $1 AND t.customer_key = $3 AND t.type_code = f.type_code`,
-    [workspaceId, fromKey, intoKey],
+    `DELETE FROM subscriptions f USING subscriptions t, ${MERGE_PAIRS}
+      WHERE f.workspace_id = $1 AND f.customer_key = m.from_key AND t.workspace_id = $1 AND t.customer_key = m.into_key AND t.type_code = f.type_code`,
+    params,
   );
-  await tx.query('UPDATE subscriptions SET customer_key = $3 WHERE workspace_id = $1 AND customer_key = $2', [workspaceId, fromKey, intoKey]);
+  await tx.query(`UPDATE subscriptions s SET customer_key = m.into_key FROM ${MERGE_PAIRS} WHERE s.workspace_id = $1 AND s.customer_key = m.from_key`, params);
 }
