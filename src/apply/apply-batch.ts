@@ -1,9 +1,11 @@
 import { isRecordChange, type CanonicalEvent } from '../events/canonical.ts';
+import { hashBody } from '../events/identity.ts';
 import { lockWorkspaceForApply } from './workspace-lock.ts';
-import { appendEvents } from '../events/event-log.ts';
+import { appendEvents, isAlreadyLogged, type AppendOptions } from '../events/event-log.ts';
 import { findPendingAcks, passPendingAcks, recordPendingAcks, removePendingAcks } from '../events/pending-acks.ts';
-import type { Queryable, Store } from '../store/db.ts';
-import { applyMerge } from './apply-merge.ts';
+import type { Queryable, Session, Store } from '../store/db.ts';
+import { applyMerges } from './apply-merges.ts';
+import type { MergeEvent } from './merge-pairs.ts';
 import { upsertAttributes, insertAttributeChanges } from './attributes-table.ts';
 import { insertCardChanges, upsertCards } from './cards-table.ts';
 import { findMergeTargets, upsertCustomers } from './customers-table.ts';
@@ -37,19 +39,29 @@ export interface ApplyOptions {
 
 export async function applyEvents(store: Store, workspaceId: string, events: readonly CanonicalEvent[], options: ApplyOptions = {}): Promise<ApplyOutcome> {
   if (events.length === 0) return { applied: 0, duplicates: 0 };
-  return store.transaction((tx) => applyEventsInTransaction(tx, workspaceId, events, options));
+  // A batch with no redelivered message almost never holds an event the log
+  // has: it is written without asking the log first, and applied again the
+  // careful way in the rare case the log's unique index says otherwise (a
+  // producer's retry, a purchase sent twice).
+  const assumeNew = !events.some((e) => e.redelivered);
+  try {
+    return await store.transaction((tx) => applyEventsInTransaction(tx, workspaceId, events, { ...options, assumeNew }));
+  } catch (error) {
+    if (!assumeNew || !isAlreadyLogged(error)) throw error;
+    return store.transaction((tx) => applyEventsInTransaction(tx, workspaceId, events, options));
+  }
 }
 
 
 export async function applyEventsInTransaction(
-  tx: Queryable,
+  tx: Session,
   workspaceId: string,
   events: readonly CanonicalEvent[],
-  options: ApplyOptions = {},
+  options: ApplyOptions & AppendOptions = {},
 ): Promise<ApplyOutcome> {
   await lockWorkspaceForApply(tx, workspaceId);
   const { kept: fresh, recognised } = await dropRedeliveredCopies(tx, workspaceId, events, options.deliveryBatchId);
-  const seqById = await appendEvents(tx, workspaceId, fresh);
+  const seqById = await appendEvents(tx, workspaceId, fresh, { assumeNew: options.assumeNew ?? false });
   const appended = fresh.filter((e) => seqById.has(e.eventId));
   let pendingAcks = recognised;
   if (options.deliveryBatchId) {
@@ -59,7 +71,7 @@ export async function applyEventsInTransaction(
       tx,
       workspaceId,
       options.deliveryBatchId,
-      withoutIdentity.map((e) => ({ eventSeq: seqById.get(e.eventId)!, streamKey: e.streamKey, bodyHash: e.bodyHash })),
+      withoutIdentity.map((e) => ({ eventSeq: seqById.get(e.eventId)!, streamKey: e.streamKey, bodyHash: bodyHashOf(e) })),
     );
   }
 
@@ -91,10 +103,8 @@ export async function projectAppended(tx: Queryable, workspaceId: string, logged
   // everything of the merged profile (later change winning where both have
   // one) and the projections compare times and sequence numbers the same way;
   // it keeps the batch to one statement per table however many merges it holds.
-  for (const event of profileEvents) {
-    if (event.change.kind !== 'profilesMerged') continue;
-    await applyMerge(tx, workspaceId, event as CanonicalEvent & { change: { kind: 'profilesMerged' } }, seqOf.get(event)!, resolve);
-  }
+  const merges = profileEvents.filter((e): e is MergeEvent => e.change.kind === 'profilesMerged').map((event) => ({ event, seq: seqOf.get(event)! }));
+  await applyMerges(tx, workspaceId, merges, resolve);
   // Merges stay in the segment for the profiles' identity fields only (the
   // target's uid, code ... in the merge message), so that these are taken in
   // the batch's order like every other event's, the later one winning.
@@ -106,14 +116,19 @@ async function projectSegment(tx: Queryable, workspaceId: string, withMerges: re
   if (withMerges.length === 0) return;
   const rows = reduceSegment(withMerges);
   const segment = withMerges.filter((a) => a.event.change.kind !== 'profilesMerged');
-  await upsertCustomers(tx, workspaceId, rows.customers);
-  await upsertCards(tx, workspaceId, rows.cards);
-  await insertCardChanges(tx, workspaceId, rows.cardChanges);
-  await upsertAttributes(tx, workspaceId, rows.attributes);
-  await insertAttributeChanges(tx, workspaceId, rows.attributeChanges);
-  await upsertSubscriptions(tx, workspaceId, rows.subscriptions);
-  await upsertPurchases(tx, workspaceId, rows.purchases);
-  await upsertRefunds(tx, workspaceId, rows.refunds);
+  // Independent writes to different tables: each is handed to the connection
+  // as soon as its rows are serialised, so the store works on one while the
+  // next is being prepared (the connection runs them in this order).
+  await Promise.all([
+    upsertCustomers(tx, workspaceId, rows.customers),
+    upsertCards(tx, workspaceId, rows.cards),
+    insertCardChanges(tx, workspaceId, rows.cardChanges),
+    upsertAttributes(tx, workspaceId, rows.attributes),
+    insertAttributeChanges(tx, workspaceId, rows.attributeChanges),
+    upsertSubscriptions(tx, workspaceId, rows.subscriptions),
+    upsertPurchases(tx, workspaceId, rows.purchases),
+    upsertRefunds(tx, workspaceId, rows.refunds),
+  ]);
   if (segment.length === 0) return;
   await projectDetails(tx, workspaceId, segment);
   await projectBalancesAndCodes(tx, workspaceId, segment);
@@ -151,7 +166,7 @@ async function dropRedeliveredCopies(
   for (const event of events) {
     if (seenIds.has(event.eventId)) continue;
     if (event.identityBasis === 'none' && event.redelivered) {
-      const seqs = unmatched.get(`${event.streamKey}\u0000${event.bodyHash}`);
+      const seqs = unmatched.get(`${event.streamKey}\u0000${bodyHashOf(event)}`);
       const seq = seqs?.shift();
       if (seq !== undefined) {
         usedUp.push(seq);
@@ -165,3 +180,6 @@ async function dropRedeliveredCopies(
   else await removePendingAcks(tx, workspaceId, usedUp);
   return { kept, recognised: deliveryBatchId ? usedUp.length : 0 };
 }
+
+// Sources set the hash on every event without identity; one that would not is still told apart by its payload.
+const bodyHashOf = (event: CanonicalEvent): string => event.bodyHash ?? hashBody(event.payloadJson ?? JSON.stringify(event.payload));

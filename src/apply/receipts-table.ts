@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/db.ts';
+import { MERGE_PAIRS, mergePairParams, type MergePair } from './merge-pairs.ts';
 import type { ReceiptRow } from './reduce-segment.ts';
 
 /**
@@ -44,7 +45,8 @@ export async function upsertRefunds(tx: Queryable, workspaceId: string, rows: re
   );
 }
 
-export async function moveReceipts(tx: Queryable, workspaceId: string, fromKey: string, intoKey: string): Promise<void> {
-  await tx.query('UPDATE purchases SET customer_key = $3 WHERE workspace_id = $1 AND customer_key = $2', [workspaceId, fromKey, intoKey]);
-  await tx.query('UPDATE refunds SET customer_key = $3 WHERE workspace_id = $1 AND customer_key = $2', [workspaceId, fromKey, intoKey]);
+export async function moveReceipts(tx: Queryable, workspaceId: string, pairs: readonly MergePair[]): Promise<void> {
+  const params = mergePairParams(workspaceId, pairs);
+  await tx.query(`UPDATE purchases p SET customer_key = m.into_key FROM ${MERGE_PAIRS} WHERE p.workspace_id = $1 AND p.customer_key = m.from_key`, params);
+  await tx.query(`UPDATE refunds f SET customer_key = m.into_key FROM ${MERGE_PAIRS} WHERE f.workspace_id = $1 AND f.customer_key = m.from_key`, params);
 }

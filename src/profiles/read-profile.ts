@@ -3,7 +3,7 @@ import type { CardSnapshot } from '../events/canonical.ts';
 import { readBonusSection, type BonusAccountView } from '../bonus/read-bonus-account.ts';
 import { readImportedBonusBalances, type ImportedBonusBalanceView } from '../catalog/read-imported-balances.ts';
 import { readPromoCodesOfCustomer, type PromoCodeView } from '../catalog/read-promo-codes.ts';
-import { isoOrNull } from '../events/event-log.ts';
+import { isoOrNull, lastEventAtOf } from '../events/event-log.ts';
 import { readProfileDetails, type ProfileDetails } from './read-profile-details.ts';
 import { readPurchases, type PurchaseView } from './read-purchases.ts';
 import type { ResolvedCustomer } from './resolve-customer.ts';
@@ -106,7 +106,7 @@ export async function readProfile(db: Queryable, workspaceId: string, customer: 
     importedBonusBalances,
     promoCodes,
     firstSeenAt: isoOrNull(c.first_seen_at),
-    lastEventAt: isoOrNull(c.last_event_at),
+    lastEventAt: await lastEventAtOf(db, workspaceId, customer.memberKeys),
   };
 }
 
