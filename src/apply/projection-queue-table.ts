@@ -1,4 +1,4 @@
-import type { CanonicalEvent } from '../events/canonical.ts';
+import { withoutPayload, type CanonicalEvent } from '../events/canonical.ts';
 import type { Queryable } from '../store/db.ts';
 
 /** All SQL over `projection_queue` and `projection_failures` (see their migration). */
@@ -14,7 +14,7 @@ export async function enqueueForProjection(tx: Queryable, workspaceId: string, q
   await tx.query(
     `INSERT INTO projection_queue (workspace_id, event_seq, event)
      SELECT $1, r.seq, r.event FROM json_to_recordset($2::json) AS r(seq bigint, event json)`,
-    [workspaceId, JSON.stringify(queued.map(({ seq, event }) => ({ seq, event: { ...event, payload: null } })))],
+    [workspaceId, JSON.stringify(queued.map(({ seq, event }) => ({ seq, event: withoutPayload(event) })))],
   );
 }
 

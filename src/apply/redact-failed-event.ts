@@ -1,4 +1,4 @@
-import type { CanonicalEvent, CustomerRef, GroupMember, ProfileChange } from '../events/canonical.ts';
+import { withoutPayload, type CanonicalEvent, type CustomerRef, type GroupMember, type ProfileChange } from '../events/canonical.ts';
 import { refFromKey } from './reduce-segment.ts';
 
 /**
@@ -26,7 +26,7 @@ export function withoutErasedPersonalData(event: CanonicalEvent, erased: Readonl
   const change = redactChange(event.change, addresseeErased, erased);
   const customer = addresseeErased ? bareRef(event.customer) : event.customer;
   // The log's payload is the sender's body: never kept beside an erased customer's event.
-  return { ...event, customer, payload: null, change };
+  return { ...withoutPayload(event), customer, change };
 }
 
 /**

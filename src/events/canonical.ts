@@ -295,10 +295,23 @@ export interface CanonicalEvent {
   customer: CustomerRef;
   /** Events of one stream change the same piece of state, in order. */
   streamKey: string;
-  bodyHash: string;
+  /**
+   * A hash of the body: with the stream, what tells a redelivered copy of an
+   * event without identity from a new one. Null for an event with an identity
+   * of its own, which never needs it.
+   */
+  bodyHash: string | null;
   messageId: string | null;
   occurredAt: string | null;
   receivedAt: string;
   payload: unknown;
+  /** The payload as the JSON text it arrived in, when the source kept it: stored as sent, and not serialised again. */
+  payloadJson?: string;
   change: ProfileChange;
+}
+
+/** The event without its payload (text and value): for copies kept outside the log, which holds the payload once. */
+export function withoutPayload<E extends CanonicalEvent>(event: E): E {
+  const { payloadJson: _text, ...rest } = event;
+  return { ...rest, payload: null } as E;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkStorable, isStorableText, toStorableText } from './storable-json.ts';
+import { checkStorable, checkStorableJson, isStorableText, toStorableText } from './storable-json.ts';
 
 test('NUL, lone surrogates and deep nesting are what PostgreSQL cannot store', () => {
   assert.equal(isStorableText('Ann 😀'), true);
@@ -18,4 +18,25 @@ test('text for a report is made storable: NUL shown as \\0, a lone surrogate as 
   assert.equal(toStorableText('cut \ud83d'), 'cut \ufffd');
   assert.equal(toStorableText('ok 😀'), 'ok 😀');
   assert.equal(isStorableText(toStorableText('\u0000\ud800\udc00\udfff')), true);
+});
+
+test('checked from its JSON text, a value gets the answer the walk over it gives', () => {
+  const nested = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
+  const texts = [
+    '{"a":"plain","b":[1,{"c":null}]}',
+    '{"a":"nul \\u0000 here"}',
+    '{"key \\u0000":1}',
+    '{"a":"lone \\ud800 high"}',
+    '{"a":"lone \\uDC00 low"}',
+    '{"a":"pair \\ud83d\\ude00 kept"}',
+    '{"a":"an escaped backslash \\\\u0000 is no NUL"}',
+    '{"a":"brackets in a string [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[ do not nest"}',
+    '{"a":"quote \\" then [[["}',
+    nested(32),
+    nested(33),
+    `{"a":${nested(31)}}`,
+    `{"a":${nested(32)}}`,
+  ];
+  for (const text of texts) assert.deepEqual(checkStorableJson(text, JSON.parse(text)), checkStorable(JSON.parse(text)), text);
+  assert.equal(checkStorableJson(null, { a: 'x\u0000' }).ok, false, 'no text: the value is walked');
 });

@@ -36,6 +36,39 @@ export function checkStorable(root: unknown): Result<true, UnstorableReason> {
   return ok(true);
 }
 
+/**
+ * checkStorable for a value parsed from JSON text, answered from the text
+ * when it can be: a NUL or a lone surrogate in the value can only come from
+ * a \u escape (JSON allows neither raw, and the text is well-formed UTF-8),
+ * and the brackets outside strings give the depth. Only a text holding such
+ * an escape is walked, value by value.
+ */
+export function checkStorableJson(text: string | null, value: unknown): Result<true, UnstorableReason> {
+  if (text === null || RISKY_ESCAPE.test(text)) return checkStorable(value);
+  if (jsonDepth(text) > MAX_PAYLOAD_DEPTH) return fail({ code: 'too_deep', reason: `the event nests deeper than ${MAX_PAYLOAD_DEPTH} levels` });
+  return ok(true);
+}
+
+// \u0000, or a \u escape of a surrogate (D800-DFFF), in any case; an escaped backslash before "u" makes it a false alarm, then the walk decides.
+const RISKY_ESCAPE = /\\u(?:0000|[dD][89a-fA-F])/;
+
+/** How deep a JSON text nests (its brackets outside strings). */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest;
+}
+
 // A high surrogate not followed by a low one, or a low one not preceded by a high one: text that is not well-formed UTF-16.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 export const hasLoneSurrogate = (text: string): boolean => LONE_SURROGATE.test(text);

@@ -13,7 +13,8 @@ test('every seed example parses under its routing key', () => {
 });
 
 test('the trailing comma of the merge example is accepted; other broken JSON is not', () => {
-  assert.deepEqual(parseLenientJson('{"a": [1, 2,], "b": "x,}",}'), { ok: true, value: { a: [1, 2], b: 'x,}' } });
+  assert.deepEqual(parseLenientJson('{"a": [1, 2,], "b": "x,}",}'), { ok: true, value: { a: [1, 2], b: 'x,}' }, json: null });
+  assert.deepEqual(parseLenientJson('\ufeff{"a": 1}'), { ok: true, value: { a: 1 }, json: '{"a": 1}' });
   const broken = parseLenientJson('{"a": 1');
   assert.equal(broken.ok, false);
 });

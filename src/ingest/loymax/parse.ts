@@ -1,5 +1,5 @@
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
-import { checkStorable } from '../../events/storable-json.ts';
+import { checkStorableJson } from '../../events/storable-json.ts';
 import { fail, ok, type Result } from '../../result.ts';
 import { parseLenientJson } from './lenient-json.ts';
 import {
@@ -12,7 +12,13 @@ import {
 import { LOYMAX_MODEL_CHECKERS, type LoymaxModels } from './schemas.ts';
 
 export type LoymaxMessage = {
-  [K in LoymaxRoutingKey]: { routingKey: K; eventCode: string; model: LoymaxModels[K] };
+  [K in LoymaxRoutingKey]: {
+    routingKey: K;
+    eventCode: string;
+    model: LoymaxModels[K];
+    /** The body as sent, when it is plain JSON (null when it had to be repaired to be read). */
+    json: string | null;
+  };
 }[LoymaxRoutingKey];
 
 export type LoymaxRejectCode =
@@ -75,9 +81,9 @@ export function parseLoymaxMessage(
   const checker = LOYMAX_MODEL_CHECKERS[key];
   if (!checker.Check(value)) return fail({ code: 'invalid_model', reason: `${key} model: ${describeFirstError(checker.Errors(value).First())}` });
   // Checked last: the model is valid, only the store could not keep it.
-  const storable = checkStorable(value);
+  const storable = checkStorableJson(json.json, value);
   if (!storable.ok) return fail(storable.error);
-  return ok({ routingKey: key, eventCode, model: value } as LoymaxMessage);
+  return ok({ routingKey: key, eventCode, model: value, json: json.json } as LoymaxMessage);
 }
 
 /**

@@ -27,8 +27,10 @@ function withoutRetryFields(model: object): object {
 
 /** Maps a parsed Loymax message to the one canonical event it stands for. */
 export function loymaxToCanonical(message: LoymaxMessage, delivery: LoymaxDelivery): CanonicalEvent {
-  const bodyHash = hashBody(JSON.stringify(withoutRetryFields(message.model)));
-  const { customer, change, naturalKey, occurredAt, stream } = describe(message, bodyHash);
+  // The body's hash costs a serialisation of the model: only a purchase's or
+  // refund's identity and an event without identity need it.
+  const hashOfBody = () => hashBody(JSON.stringify(withoutRetryFields(message.model)));
+  const { customer, change, naturalKey, occurredAt, stream } = describe(message, hashOfBody);
   const { eventId, identityBasis } = deriveEventId(delivery.workspaceId, LOYMAX_SOURCE, { naturalKey, messageId: delivery.messageId });
   return {
     eventId,
@@ -39,11 +41,12 @@ export function loymaxToCanonical(message: LoymaxMessage, delivery: LoymaxDelive
     eventCode: message.eventCode,
     customer,
     streamKey: `${customer.key}|${stream}`,
-    bodyHash,
+    bodyHash: identityBasis === 'none' ? hashOfBody() : null,
     messageId: delivery.messageId,
     occurredAt,
     receivedAt: delivery.receivedAt,
     payload: message.model,
+    ...(message.json !== null ? { payloadJson: message.json } : {}),
     change,
   };
 }
@@ -58,7 +61,7 @@ interface Description {
   stream: string;
 }
 
-function describe(message: LoymaxMessage, bodyHash: string): Description {
+function describe(message: LoymaxMessage, hashOfBody: () => string): Description {
   switch (message.routingKey) {
     case 'customer.registration.begin':
     case 'customer.registration.finish': {
@@ -158,7 +161,7 @@ function describe(message: LoymaxMessage, bodyHash: string): Description {
       // content it is a model update and is applied.
       return {
         ...plain(message.model.customerInfo, { kind: 'purchaseConfirmed', receipt }, `purchase|${receipt.purchaseId}`),
-        naturalKey: `purchase:${receipt.purchaseId}:${bodyHash}`,
+        naturalKey: `purchase:${receipt.purchaseId}:${hashOfBody()}`,
         occurredAt: receipt.occurredAt,
       };
     }
@@ -173,7 +176,7 @@ function describe(message: LoymaxMessage, bodyHash: string): Description {
       };
       return {
         ...plain(m.customerInfo, change, `refund|${receipt.purchaseId}`),
-        naturalKey: `refund:${receipt.purchaseId}:${bodyHash}`,
+        naturalKey: `refund:${receipt.purchaseId}:${hashOfBody()}`,
         occurredAt: receipt.occurredAt,
       };
     }
