@@ -28,14 +28,17 @@ export async function applyMerges(
   // Both profiles of every merge exist afterwards even if nothing else was heard of them yet.
   await upsertCustomers(tx, workspaceId, mergedProfiles(merges).map(({ ref, at }) => customerRowOf(ref, at)));
   for (const wave of planMergeWaves(merges, resolve)) {
-    await moveCards(tx, workspaceId, wave);
-    await moveAttributes(tx, workspaceId, wave);
-    await moveSubscriptions(tx, workspaceId, wave);
-    await moveReceipts(tx, workspaceId, wave);
-    await moveImportedBonusBalances(tx, workspaceId, wave);
-    await movePromoCodes(tx, workspaceId, wave);
-    await markMerged(tx, workspaceId, wave);
-    await recordMerges(tx, workspaceId, wave);
+    // Each writes its own table: handed over together, they run back to back.
+    await Promise.all([
+      moveCards(tx, workspaceId, wave),
+      moveAttributes(tx, workspaceId, wave),
+      moveSubscriptions(tx, workspaceId, wave),
+      moveReceipts(tx, workspaceId, wave),
+      moveImportedBonusBalances(tx, workspaceId, wave),
+      movePromoCodes(tx, workspaceId, wave),
+      markMerged(tx, workspaceId, wave),
+      recordMerges(tx, workspaceId, wave),
+    ]);
     // The merged profiles' identity links were made over what the targets
     // hold now: they move with them (an undone one stays undone on the
     // target), and those over values a merge dropped go.

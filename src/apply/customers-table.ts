@@ -30,11 +30,10 @@ export async function upsertCustomers(tx: Queryable, workspaceId: string, rows: 
        FROM json_to_recordset($2::json) AS r(customer_key text, source text, external_id text, customer_uid text,
             customer_code text, account_group_id text, identifier_id text, mobile_device_id text, application_id text,
             registration_started_at timestamptz, registration_completed_at timestamptz, seen_at timestamptz)
-      WHERE NOT EXISTS (
-              SELECT 1 FROM customers o
-               WHERE o.workspace_id = $1 AND o.customer_key = r.customer_key
-                 AND (${IDENTITY.map((c) => `o.${c}`).join(', ')}, o.registration_started_at, o.registration_completed_at)
-                     IS NOT DISTINCT FROM (${AFTER}))
+            -- one index lookup per row (LIMIT 1 keeps the planner from hashing the workspace's profiles instead)
+            LEFT JOIN LATERAL (SELECT * FROM customers o WHERE o.workspace_id = $1 AND o.customer_key = r.customer_key LIMIT 1) AS o ON true
+      WHERE o.customer_key IS NULL
+         OR (${IDENTITY.map((c) => `o.${c}`).join(', ')}, o.registration_started_at, o.registration_completed_at) IS DISTINCT FROM (${AFTER})
      ON CONFLICT (workspace_id, customer_key) DO UPDATE SET
        ${IDENTITY.map((col) => `${col} = COALESCE(EXCLUDED.${col}, c.${col})`).join(',\n       ')},
        registration_started_at = LEAST(c.registration_started_at, EXCLUDED.registration_started_at),

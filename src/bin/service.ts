@@ -13,6 +13,7 @@ import { openSqlSource } from '../ingest/sql/open-sql-source.ts';
 import { createMetrics, type Metrics } from '../metrics/metrics.ts';
 import type { Store } from '../store/db.ts';
 import { openStore } from '../store/open-store.ts';
+import { keepStatisticsFresh } from '../store/table-statistics.ts';
 import { countActiveApiKeys, createApiKey } from '../workspaces/api-keys.ts';
 import { createWorkspace } from '../workspaces/workspaces.ts';
 
@@ -36,6 +37,7 @@ export async function startService(config: Config, logger: Logger = pino({ level
   await announceFirstKey(store, logger);
   const importScheduler = startScheduledImports(config, store, logger);
   const metrics = createMetrics();
+  const statistics = keepStatisticsFresh(store, STATISTICS_EVERY_MS, (error) => logger.warn({ err: error }, 'could not refresh table statistics'));
 
   const consumer = config.amqpUrl
     ? startLoymaxConsumer(
@@ -90,10 +92,14 @@ export async function startService(config: Config, logger: Logger = pino({ level
       await bonusWorker?.stop();
       await importScheduler.stop();
       await consumer?.stop();
+      await statistics.stop();
       await store.close();
     },
   };
 }
+
+// How often the service looks for tables that grew past their planner statistics (table-statistics.ts).
+const STATISTICS_EVERY_MS = 5000;
 
 /**
  * The SQL import scheduler: the job files (when SQL_IMPORT_JOBS_DIR is set)
