@@ -49,7 +49,10 @@ export async function upsertCustomers(tx: Queryable, workspaceId: string, rows: 
 export async function findMergeTargets(tx: Queryable, workspaceId: string, keys: readonly string[]): Promise<Map<string, string>> {
   if (keys.length === 0) return new Map();
   const result = await tx.query<{ customer_key: string; merged_into: string }>(
-    `SELECT customer_key, merged_into FROM customers WHERE workspace_id = $1 AND merged_into IS NOT NULL AND customer_key = ANY($2::text[])`,
+    // one index lookup per key (LIMIT 1 keeps the planner from scanning the workspace's profiles when its statistics are stale)
+    `SELECT c.customer_key, c.merged_into FROM unnest($2::text[]) AS k(key)
+       CROSS JOIN LATERAL (SELECT customer_key, merged_into FROM customers WHERE workspace_id = $1 AND customer_key = k.key LIMIT 1) AS c
+      WHERE c.merged_into IS NOT NULL`,
     [workspaceId, keys],
   );
   return new Map(result.rows.map((r) => [r.customer_key, r.merged_into]));

@@ -6,7 +6,7 @@ import { insertGroupPoints, insertMentionedGroupMembers, insertMentionedGroups, 
 import { insertMissingIdentifiers, upsertIdentifiers } from './identifiers-table.ts';
 import { linkSharedIdentifiers, undoLinks } from './identity-links.ts';
 import { clearErasedContributions, eraseCustomers, findErased, insertEventSubjects, scrubPayloads } from './pii-erasure.ts';
-import { insertProfileFieldChanges, upsertProfileFields } from './profile-fields-table.ts';
+import { insertProfileFieldChanges, readFieldDocuments, upsertProfileFields } from './profile-fields-table.ts';
 import { mentionedKeys, reduceDetails } from './reduce-details.ts';
 import type { AppliedEvent } from './reduce-segment.ts';
 
@@ -26,11 +26,12 @@ export async function projectDetails(tx: Queryable, workspaceId: string, segment
   await upsertCustomers(tx, workspaceId, rows.customers);
   await eraseCustomers(tx, workspaceId, rows.erasures);
   await scrubPayloads(tx, workspaceId, rows.scrubSeqs);
+  const storedFields = await readFieldDocuments(tx, workspaceId, rows.fields);
   await runWrites(tx, workspaceId, [
     insertEventSubjects(rows.subjects),
     upsertIdentifiers(rows.identifiers),
     insertMissingIdentifiers(rows.mentionedIdentifiers),
-    upsertProfileFields(rows.fields),
+    upsertProfileFields(rows.fields, storedFields),
     insertProfileFieldChanges(rows.fieldChanges),
     upsertChannelSubscriptions(rows.channelSubscriptions),
     upsertGroups(rows.groups),

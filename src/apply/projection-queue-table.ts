@@ -1,5 +1,6 @@
 import { withoutPayload, type CanonicalEvent } from '../events/canonical.ts';
-import type { Queryable } from '../store/db.ts';
+import { copyLines } from '../store/copy-text.ts';
+import type { Queryable, Session } from '../store/db.ts';
 
 /** All SQL over `projection_queue` and `projection_failures` (see their migration). */
 
@@ -9,13 +10,10 @@ export interface QueuedEvent {
 }
 
 /** Queues appended events for projection; the payload stays in the log only. */
-export async function enqueueForProjection(tx: Queryable, workspaceId: string, queued: readonly QueuedEvent[]): Promise<void> {
+export async function enqueueForProjection(tx: Session, workspaceId: string, queued: readonly QueuedEvent[]): Promise<void> {
   if (queued.length === 0) return;
-  await tx.query(
-    `INSERT INTO projection_queue (workspace_id, event_seq, event)
-     SELECT $1, r.seq, r.event FROM json_to_recordset($2::json) AS r(seq bigint, event json)`,
-    [workspaceId, JSON.stringify(queued.map(({ seq, event }) => ({ seq, event: withoutPayload(event) })))],
-  );
+  // Sequence numbers just appended to the log: no row can be there yet.
+  await tx.copyInto('projection_queue', ['workspace_id', 'event_seq', 'event'], copyLines(queued.map(({ seq, event }) => [workspaceId, seq, JSON.stringify(withoutPayload(event))])));
 }
 
 /** The oldest queued events of a workspace, in log order. */
@@ -30,8 +28,8 @@ export async function readQueued(tx: Queryable, workspaceId: string, limit: numb
 export async function removeQueued(tx: Queryable, workspaceId: string, seqs: readonly number[]): Promise<void> {
   if (seqs.length === 0) return;
   await tx.query(
-    'DELETE FROM projection_queue WHERE workspace_id = $1 AND event_seq IN (SELECT json_array_elements_text($2::json)::bigint)',
-    [workspaceId, JSON.stringify(seqs)],
+    'DELETE FROM projection_queue WHERE workspace_id = $1 AND event_seq = ANY($2::bigint[])',
+    [workspaceId, seqs],
   );
 }
 

@@ -46,7 +46,12 @@ function logRow(workspaceId: string, e: CanonicalEvent, seq: number): CopyValue[
 }
 
 async function findLoggedIds(tx: Queryable, workspaceId: string, ids: readonly string[]): Promise<Set<string>> {
-  const result = await tx.query<{ event_id: string }>('SELECT event_id FROM events WHERE workspace_id = $1 AND event_id = ANY($2::uuid[])', [workspaceId, ids]);
+  // One index lookup per id (LIMIT 1 keeps the planner from scanning the workspace's events instead when its statistics are stale).
+  const result = await tx.query<{ event_id: string }>(
+    `SELECT e.event_id FROM unnest($2::uuid[]) AS i(id)
+       CROSS JOIN LATERAL (SELECT event_id FROM events WHERE workspace_id = $1 AND event_id = i.id LIMIT 1) AS e`,
+    [workspaceId, ids],
+  );
   return new Set(result.rows.map((r) => r.event_id));
 }
 
