@@ -44,13 +44,21 @@ export function checkStorable(root: unknown): Result<true, UnstorableReason> {
  * an escape is walked, value by value.
  */
 export function checkStorableJson(text: string | null, value: unknown): Result<true, UnstorableReason> {
-  if (text === null || RISKY_ESCAPE.test(text)) return checkStorable(value);
+  if (text === null || hasRiskyEscape(text)) return checkStorable(value);
   if (jsonDepth(text) > MAX_PAYLOAD_DEPTH) return fail({ code: 'too_deep', reason: `the event nests deeper than ${MAX_PAYLOAD_DEPTH} levels` });
   return ok(true);
 }
 
 // \u0000, or a \u escape of a surrogate (D800-DFFF), in any case; an escaped backslash before "u" makes it a false alarm, then the walk decides.
 const RISKY_ESCAPE = /\\u(?:0000|[dD][89a-fA-F])/;
+
+/**
+ * Whether a JSON text holds an escape PostgreSQL's JSON functions refuse
+ * (NUL, a surrogate). Such a text is not stored as sent even when its value
+ * is fine: with a key given twice, the text can hold a value the parsed
+ * value dropped, and reading the stored document would then fail.
+ */
+export const hasRiskyEscape = (text: string): boolean => RISKY_ESCAPE.test(text);
 
 /** How deep a JSON text nests (its brackets outside strings). */
 function jsonDepth(text: string): number {

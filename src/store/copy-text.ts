@@ -12,7 +12,7 @@ const ESCAPED = /[\\\t\n\r]/g;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 export function copyField(value: CopyValue): string {
-  if (value === null) return '\\N';
+  if (value === null || value === undefined) return '\\N';
   if (typeof value !== 'string') return String(value);
   return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPED, (c) => ESCAPES[c]!) : value;
 }

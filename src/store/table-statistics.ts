@@ -24,9 +24,12 @@ export async function analyzeGrownTables(db: Queryable): Promise<string[]> {
 
 /** Runs analyzeGrownTables every `everyMs` until stopped; a failure (the store away) waits for the next turn. */
 export function keepStatisticsFresh(db: Queryable, everyMs: number, onError: (error: unknown) => void): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
+  let running: Promise<unknown> | null = null;
   const timer = setInterval(() => {
-    running = running.then(() => analyzeGrownTables(db)).catch(onError);
+    // A turn still under way (the store slow or away) is not joined by another: no backlog builds up.
+    running ??= analyzeGrownTables(db)
+      .catch(onError)
+      .finally(() => (running = null));
   }, everyMs);
   timer.unref();
   return {

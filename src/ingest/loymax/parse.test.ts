@@ -85,3 +85,19 @@ test('an id sent as a JSON number too large to be exact is refused, not stored a
   body.cardInfo.cardNumber = Number.MAX_SAFE_INTEGER; // the largest exact one
   assert.ok(parseLoymaxMessage('customer.card.changeBlockState', JSON.stringify(body)).ok);
 });
+
+test('the body is kept as sent unless its text could hide what the store cannot read', () => {
+  const plain = '{"eventCode":"OnBeginRegistration","customerInfo":{"customerId":1}}';
+  const kept = parseLoymaxMessage('customer.registration.begin', Buffer.from(plain));
+  assert.ok(kept.ok);
+  assert.equal(kept.value.json, plain);
+  // A key given twice: JSON.parse keeps the last value, the text both; the NUL it hides must not be stored.
+  const hiding = '{"note":"x\\u0000y","note":"ok","eventCode":"OnBeginRegistration","customerInfo":{"customerId":1}}';
+  const rewritten = parseLoymaxMessage('customer.registration.begin', Buffer.from(hiding));
+  assert.ok(rewritten.ok);
+  assert.equal(rewritten.value.json, null);
+  // A body handed over as a string may hold a raw lone surrogate (bytes are decoded strictly): refused, as the walk always did.
+  const lone = parseLoymaxMessage('customer.registration.begin', '{"note":"\ud800","eventCode":"OnBeginRegistration","customerInfo":{"customerId":1}}');
+  assert.equal(lone.ok, false);
+  assert.equal(!lone.ok && lone.error.code, 'unstorable_text');
+});

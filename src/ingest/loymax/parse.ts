@@ -1,5 +1,5 @@
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
-import { checkStorableJson } from '../../events/storable-json.ts';
+import { checkStorableJson, hasRiskyEscape, isStorableText } from '../../events/storable-json.ts';
 import { fail, ok, type Result } from '../../result.ts';
 import { parseLenientJson } from './lenient-json.ts';
 import {
@@ -81,9 +81,12 @@ export function parseLoymaxMessage(
   const checker = LOYMAX_MODEL_CHECKERS[key];
   if (!checker.Check(value)) return fail({ code: 'invalid_model', reason: `${key} model: ${describeFirstError(checker.Errors(value).First())}` });
   // Checked last: the model is valid, only the store could not keep it.
-  const storable = checkStorableJson(json.json, value);
+  // A body given as a string (not bytes decoded strictly) may hold a raw lone surrogate: its text is not vouched for.
+  const vouched = json.json !== null && (typeof body !== 'string' || isStorableText(json.json)) ? json.json : null;
+  const storable = checkStorableJson(vouched, value);
   if (!storable.ok) return fail(storable.error);
-  return ok({ routingKey: key, eventCode, model: value, json: json.json } as LoymaxMessage);
+  const sent = vouched !== null && !hasRiskyEscape(vouched) ? vouched : null;
+  return ok({ routingKey: key, eventCode, model: value, json: sent } as LoymaxMessage);
 }
 
 /**
