@@ -109,12 +109,18 @@ export async function listEventsOfCustomers(
   }));
 }
 
-/** When the newest event addressed to any of these keys (a profile and those merged into it) was received. */
+/**
+ * When the profile's newest event in the log was received: the newest
+ * addressed to any of these keys (a profile and those merged into it), or
+ * naming one of them (a group event's members, event_subjects).
+ */
 export async function lastEventAtOf(db: Queryable, workspaceId: string, customerKeys: readonly string[]): Promise<string | null> {
   const result = await db.query<{ at: Date | string | null }>(
-    `SELECT max(e.received_at) AS at
-       FROM unnest($2::text[]) AS k(key),
-            LATERAL (SELECT received_at FROM events WHERE workspace_id = $1 AND customer_key = k.key ORDER BY seq DESC LIMIT 1) AS e`,
+    `SELECT max(at) AS at FROM unnest($2::text[]) AS k(key),
+            LATERAL ((SELECT received_at AS at FROM events WHERE workspace_id = $1 AND customer_key = k.key ORDER BY seq DESC LIMIT 1)
+                     UNION ALL
+                     (SELECT (SELECT received_at FROM events WHERE seq = s.event_seq)
+                        FROM event_subjects s WHERE s.workspace_id = $1 AND s.customer_key = k.key ORDER BY s.event_seq DESC LIMIT 1)) AS e`,
     [workspaceId, customerKeys],
   );
   return isoOrNull(result.rows[0]?.at);
