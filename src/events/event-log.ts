@@ -24,9 +24,8 @@ export interface AppendOptions {
  */
 export async function appendEvents(tx: Session, workspaceId: string, events: readonly CanonicalEvent[], options: AppendOptions = {}): Promise<Map<string, number>> {
   if (events.length === 0) return new Map();
-  const logged = options.assumeNew ? new Set<string>() : await findLoggedIds(tx, workspaceId, events.map((e) => e.eventId));
+  const { logged, seqs } = await reserveLogSeqs(tx, workspaceId, options.assumeNew ? null : events.map((e) => e.eventId), events.length);
   const fresh = events.filter((e) => !logged.has(e.eventId));
-  const seqs = await reserveLogSeqs(tx, fresh.length);
   const seqById = new Map(fresh.map((e, i) => [e.eventId, seqs[i]!]));
   if (fresh.length > 0) {
     await tx.copyInto('events', LOG_COLUMNS, copyLines(fresh.map((e) => logRow(workspaceId, e, seqById.get(e.eventId)!))));
@@ -45,25 +44,24 @@ function logRow(workspaceId: string, e: CanonicalEvent, seq: number): CopyValue[
     e.payloadJson ?? JSON.stringify(e.payload)];
 }
 
-async function findLoggedIds(tx: Queryable, workspaceId: string, ids: readonly string[]): Promise<Set<string>> {
-  // One index lookup per id (LIMIT 1 keeps the planner from scanning the workspace's events instead when its statistics are stale).
-  const result = await tx.query<{ event_id: string }>(
-    `SELECT e.event_id FROM unnest($2::uuid[]) AS i(id)
-       CROSS JOIN LATERAL (SELECT event_id FROM events WHERE workspace_id = $1 AND event_id = i.id LIMIT 1) AS e`,
-    [workspaceId, ids],
-  );
-  return new Set(result.rows.map((r) => r.event_id));
-}
-
 /**
  * Sequence numbers for new entries, ascending, from the log's own sequence:
  * taken before the write because COPY returns nothing, and unique across
- * every writer. Numbers of a transaction that rolls back are never used.
+ * every writer; numbers of events found in the log, or of a transaction that
+ * rolls back, are never used. In the same round trip, when `ids` are given,
+ * which of them the log already holds (one index lookup each: LIMIT 1 keeps
+ * the planner from scanning the workspace's events when its statistics are
+ * stale).
  */
-async function reserveLogSeqs(tx: Queryable, count: number): Promise<number[]> {
-  if (count === 0) return [];
-  const result = await tx.query<{ seq: number }>("SELECT nextval('events_seq_seq') AS seq FROM generate_series(1, $1)", [count]);
-  return result.rows.map((r) => Number(r.seq));
+async function reserveLogSeqs(tx: Queryable, workspaceId: string, ids: readonly string[] | null, count: number): Promise<{ logged: Set<string>; seqs: number[] }> {
+  const result = await tx.query<{ logged: string[] | null; seqs: Array<string | number> }>(
+    `SELECT (SELECT array_agg(e.event_id::text) FROM unnest($2::uuid[]) AS i(id)
+               CROSS JOIN LATERAL (SELECT event_id FROM events WHERE workspace_id = $1 AND event_id = i.id LIMIT 1) AS e) AS logged,
+            (SELECT array_agg(nextval('events_seq_seq')) FROM generate_series(1, $3)) AS seqs`,
+    [workspaceId, ids ?? [], count],
+  );
+  const row = result.rows[0]!;
+  return { logged: new Set(row.logged ?? []), seqs: row.seqs.map(Number).sort((a, b) => a - b) };
 }
 
 export interface LoggedEvent {
