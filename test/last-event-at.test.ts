@@ -1,24 +1,51 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { lastEventAtOf } from '../src/events/event-log.ts';
+import { applyEvents } from '../src/apply/apply-batch.ts';
+import type { CanonicalEvent } from '../src/events/canonical.ts';
+import { parseCapillaryBody } from '../src/ingest/capillary/parse.ts';
+import { capillaryToCanonical } from '../src/ingest/capillary/to-canonical.ts';
+import { parseLoymaxMessage } from '../src/ingest/loymax/parse.ts';
+import { loymaxToCanonical } from '../src/ingest/loymax/to-canonical.ts';
+import { readProfile } from '../src/profiles/read-profile.ts';
+import { resolveCustomer } from '../src/profiles/resolve-customer.ts';
 import { useTestStore } from './support/test-store.ts';
 
-// A profile's lastEventAt is read from the log: its newest event, addressed
-// to it or to a key merged into it, or naming it (a group event's member).
+// A profile's lastEventAt is read from the log: when its newest event was
+// received, addressed to it, to a key merged into it, or naming it (a group
+// event's member).
 const testStore = useTestStore('last');
 
-test("a profile's last event is its newest in the log, addressed to one of its keys or naming it", async () => {
-  const store = testStore();
-  await store.query(
-    `INSERT INTO events (seq, workspace_id, event_id, source, event_code, customer_key, received_at, payload) OVERRIDING SYSTEM VALUE
-     VALUES (901, 'last', gen_random_uuid(), 'loymax', 'c', 'loymax:1', '2026-01-01Z', '{}'),
-            (902, 'last', gen_random_uuid(), 'loymax', 'c', 'loymax:1', '2026-01-02Z', '{}'),
-            (903, 'last', gen_random_uuid(), 'loymax', 'c', 'loymax:2', '2026-01-03Z', '{}'),
-            (904, 'last', gen_random_uuid(), 'capillary', 'c', 'capillary:g', '2026-01-05Z', '{}')`,
-  );
-  assert.equal(await lastEventAtOf(store, 'last', ['loymax:1']), '2026-01-02T00:00:00.000Z');
-  assert.equal(await lastEventAtOf(store, 'last', ['loymax:1', 'loymax:2']), '2026-01-03T00:00:00.000Z', 'a key merged into the profile counts');
-  assert.equal(await lastEventAtOf(store, 'last', ['loymax:9']), null);
-  await store.query("INSERT INTO event_subjects (workspace_id, customer_key, event_seq) VALUES ('last', 'loymax:1', 904)");
-  assert.equal(await lastEventAtOf(store, 'last', ['loymax:1']), '2026-01-05T00:00:00.000Z', 'an event naming it counts');
+const loymax = (routingKey: string, body: unknown, receivedAt: string): CanonicalEvent => {
+  const parsed = parseLoymaxMessage(routingKey, JSON.stringify(body));
+  if (!parsed.ok) throw new Error(parsed.error.reason);
+  return loymaxToCanonical(parsed.value, { workspaceId: 'last', messageId: `${routingKey}@${receivedAt}`, redelivered: false, receivedAt });
+};
+const registration = (customerId: number, receivedAt: string) =>
+  loymax('customer.registration.begin', { eventCode: 'OnBeginRegistration', customerInfo: { customerId } }, receivedAt);
+const lastEventAt = async (key: string) => {
+  const customer = await resolveCustomer(testStore(), 'last', key);
+  assert.ok(customer, `${key} has a profile`);
+  return (await readProfile(testStore(), 'last', customer))?.lastEventAt;
+};
+
+test("a profile's last event is its newest, addressed to it or to a key merged into it", async () => {
+  await applyEvents(testStore(), 'last', [registration(1, '2026-01-01T00:00:00.000Z'), registration(2, '2026-01-02T00:00:00.000Z')]);
+  assert.equal(await lastEventAt('loymax:1'), '2026-01-01T00:00:00.000Z', "another profile's event does not count");
+
+  const merge = { eventCode: 'MergeCustomersProfiles', fromCustomerInfo: { customerId: 2 }, toCustomerInfo: { customerId: 1 } };
+  await applyEvents(testStore(), 'last', [loymax('customer.profile.merge', merge, '2026-01-03T00:00:00.000Z')]);
+  assert.equal(await lastEventAt('loymax:1'), '2026-01-03T00:00:00.000Z');
+  await applyEvents(testStore(), 'last', [registration(2, '2026-01-04T00:00:00.000Z')]);
+  assert.equal(await lastEventAt('loymax:1'), '2026-01-04T00:00:00.000Z', 'an event of the merged key lands on the target');
+});
+
+test("a group event naming a member is the member's last event", async () => {
+  const body = readFileSync(new URL('./fixtures/capillary/groupMemberAdded.flat.json', import.meta.url), 'utf8');
+  const parsed = parseCapillaryBody(body);
+  assert.ok(parsed.ok && parsed.value[0]?.ok);
+  const event = capillaryToCanonical(parsed.value[0].value, { workspaceId: 'last', receivedAt: '2026-02-01T00:00:00.000Z' });
+  await applyEvents(testStore(), 'last', [event]);
+  assert.equal(event.customer.key, 'capillary:3970', 'the added member is addressed; the primary member only named');
+  assert.equal(await lastEventAt('capillary:7098'), '2026-02-01T00:00:00.000Z');
 });

@@ -81,11 +81,13 @@ export function parseLoymaxMessage(
   const checker = LOYMAX_MODEL_CHECKERS[key];
   if (!checker.Check(value)) return fail({ code: 'invalid_model', reason: `${key} model: ${describeFirstError(checker.Errors(value).First())}` });
   // Checked last: the model is valid, only the store could not keep it.
-  // A body given as a string (not bytes decoded strictly) may hold a raw lone surrogate: its text is not vouched for.
-  const vouched = json.json !== null && (typeof body !== 'string' || isStorableText(json.json)) ? json.json : null;
-  const storable = checkStorableJson(vouched, value);
+  // The text is kept as sent, and answers for the value's storability, unless
+  // it holds a NUL or surrogate escape (a key given twice could hide one the
+  // value dropped), or came as a string (not bytes decoded strictly) holding
+  // a raw lone surrogate; then the value is walked and stored re-serialised.
+  const sent = json.json !== null && !hasRiskyEscape(json.json) && (typeof body !== 'string' || isStorableText(json.json)) ? json.json : null;
+  const storable = checkStorableJson(sent, value);
   if (!storable.ok) return fail(storable.error);
-  const sent = vouched !== null && !hasRiskyEscape(vouched) ? vouched : null;
   return ok({ routingKey: key, eventCode, model: value, json: sent } as LoymaxMessage);
 }
 
